@@ -1,0 +1,46 @@
+import express, { type Express } from 'express';
+import { pinoHttp } from 'pino-http';
+import type { ApiToken } from '../config/tokens';
+import type { Readiness } from '../store/readiness';
+import type { Logger } from '../telemetry/logger';
+import type { Metrics } from '../telemetry/metrics';
+import { errorHandler, notFound } from './middleware/errors';
+import { requestMetrics } from './middleware/request-metrics';
+import { healthRoutes } from './routes/health';
+import { metricsRoutes } from './routes/metrics';
+import { statusRoutes } from './routes/status';
+
+/** What the API needs from the rest of the service; handlers never reach the store themselves. */
+export interface ApiDeps {
+  tokens: readonly ApiToken[];
+  log: Logger;
+  metrics: Metrics;
+  readiness: () => Promise<Readiness>;
+  status: () => Promise<Record<string, unknown>>;
+  effectiveConfig: () => Record<string, unknown>;
+}
+
+const QUIET = /^\/(healthz|readyz|metrics)(\?|$)/;
+
+/** Returns the REST API: probes and metrics (open), /api/v1 (token scopes), JSON errors. */
+export function createApp(deps: ApiDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(
+    pinoHttp({
+      logger: deps.log,
+      autoLogging: { ignore: (req) => QUIET.test(req.url ?? '') },
+      serializers: {
+        req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url }),
+        res: (res: { statusCode: number }) => ({ status: res.statusCode }),
+      },
+    }),
+  );
+  app.use(requestMetrics(deps.metrics));
+  app.use(healthRoutes(deps.readiness));
+  app.use(metricsRoutes(deps.metrics.registry));
+  app.use(statusRoutes(deps.tokens, deps.status, deps.effectiveConfig));
+  app.use(notFound);
+  app.use(errorHandler(deps.log));
+  return app;
+}

@@ -1,0 +1,90 @@
+import { createApp } from '../api/app';
+import { bindRefusal } from '../api/bind-safety';
+import { closeServer, listen } from '../api/http-server';
+import { redactedConfig } from '../config/redact';
+import { ConfigError } from '../errors';
+import { createShutdown } from '../lifecycle/shutdown';
+import { chooseConnection, describeConnection } from '../store/connection';
+import { migrate } from '../store/migrate';
+import { loadMigrationFiles } from '../store/migration-plan';
+import { openStore } from '../store/open';
+import { checkReadiness } from '../store/readiness';
+import { applyRetention } from '../store/retention';
+import { createLogger } from '../telemetry/logger';
+import { createMetrics } from '../telemetry/metrics';
+import { selfTelemetry } from '../telemetry/self-telemetry';
+import { VERSION } from '../version';
+import { loadConfig } from './load-config';
+
+/** Options of `insightagent serve`. */
+export interface ServeOptions {
+  insecure: boolean;
+  migrate: boolean;
+}
+
+/** Everything SIGTERM has to finish within. */
+export const SHUTDOWN_BUDGET_MS = 10_000;
+
+/** Wires and starts `serve`; resolves once listening, with a function that shuts it down. */
+export async function runServe(
+  options: ServeOptions,
+  source: NodeJS.ProcessEnv,
+): Promise<() => Promise<number>> {
+  const { env, file } = loadConfig(source);
+  const refusal = bindRefusal(env.host, env.tokens.length, options.insecure);
+  if (refusal !== undefined) throw new ConfigError(refusal);
+  const log = createLogger(env.logLevel);
+  const telemetry = selfTelemetry();
+  const metrics = createMetrics();
+  const files = loadMigrationFiles();
+  const connection = chooseConnection(env);
+  const store = openStore(connection, metrics.onStoreCall);
+  const startedAt = new Date();
+
+  const app = createApp({
+    tokens: env.tokens,
+    log,
+    metrics,
+    readiness: () => checkReadiness(store, files),
+    status: async () => ({
+      version: VERSION,
+      started_at: startedAt.toISOString(),
+      store: { mode: store.mode, database: store.database, cluster: store.cluster ?? null },
+      readiness: await checkReadiness(store, files),
+    }),
+    effectiveConfig: () => redactedConfig(env, file),
+  });
+  const api = await listen(app, env.host, env.apiPort);
+  log.info(
+    {
+      version: VERSION,
+      api: `http://${api.host}:${api.port}`,
+      store: describeConnection(connection),
+      selfTelemetry: telemetry.enabled,
+    },
+    'insightagent serving',
+  );
+
+  const shutdown = createShutdown(
+    [
+      { name: 'api', run: (remaining) => closeServer(api.server, Math.max(remaining - 1_000, 0)) },
+      { name: 'self-telemetry', run: () => telemetry.shutdown() },
+      { name: 'store', run: () => store.close() },
+    ],
+    SHUTDOWN_BUDGET_MS,
+    log,
+  );
+
+  if (options.migrate) {
+    try {
+      const result = await migrate(store, files, { log });
+      await applyRetention(store, env.retention, log);
+      log.info({ applied: result.applied.length, total: files.length }, 'store schema current');
+    } catch (err) {
+      log.fatal({ err }, 'migrations failed; stopping');
+      await shutdown();
+      throw err;
+    }
+  }
+  return shutdown;
+}

@@ -1,0 +1,80 @@
+import { Command, CommanderError, Option } from 'commander';
+import { runMigrate } from './cli/migrate';
+import { runServe } from './cli/serve';
+import { ConfigError, errorMessage } from './errors';
+import { VERSION } from './version';
+
+/** Exit statuses: 0 done, 1 failed while running, 2 bad usage or configuration. */
+export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
+
+const ENVIRONMENT_HELP = `
+Configuration comes from the environment (see README.md, "Configuration"):
+  INSIGHTAGENT_DATA_DIR, CLICKHOUSE_URL, CLICKHOUSE_USER, CLICKHOUSE_PASSWORD,
+  CLICKHOUSE_DATABASE, CLICKHOUSE_CLUSTER, INSIGHTAGENT_HOST, INSIGHTAGENT_OTLP_PORT,
+  INSIGHTAGENT_API_PORT, INSIGHTAGENT_CONFIG, INSIGHTAGENT_TOKENS, INSIGHTAGENT_RETENTION_DAYS,
+  INSIGHTAGENT_ROLLUP_RETENTION_DAYS, LOG_LEVEL, OTEL_EXPORTER_OTLP_ENDPOINT`;
+
+/** Returns the CLI: one command per role, each documenting its flags. */
+export function buildProgram(): Command {
+  const program = new Command('insightagent')
+    .description(
+      'Model-performance monitoring: OTLP telemetry into ClickHouse, SLOs, drift, alerts, reports.',
+    )
+    .version(VERSION, '-V, --version')
+    .addHelpText('after', ENVIRONMENT_HELP)
+    .showHelpAfterError()
+    .exitOverride();
+
+  program
+    .command('serve')
+    .description('Run the REST API and web UI, the OTLP receiver and the scheduler in one process.')
+    .addOption(
+      new Option(
+        '--insecure',
+        'allow listening on a non-loopback address without INSIGHTAGENT_TOKENS',
+      ),
+    )
+    .addOption(
+      new Option(
+        '--no-migrate',
+        'do not apply pending migrations on start (/readyz stays false until they are)',
+      ),
+    )
+    .action(async (opts: { insecure?: boolean; migrate: boolean }) => {
+      const shutdown = await runServe(
+        { insecure: opts.insecure === true, migrate: opts.migrate },
+        process.env,
+      );
+      const stop = (signal: NodeJS.Signals) => {
+        process.stderr.write(`insightagent: ${signal} received, shutting down\n`);
+        void shutdown().then((code) => process.exit(code));
+      };
+      process.once('SIGTERM', stop);
+      process.once('SIGINT', stop);
+    });
+
+  program
+    .command('migrate')
+    .description('Apply pending migrations/ to the store (serve also does this on start).')
+    .option('--dry-run', 'print the statements that would run and change nothing', false)
+    .action(async (opts: { dryRun: boolean }) => {
+      await runMigrate({ dryRun: opts.dryRun }, process.env, process.stdout);
+    });
+
+  return program;
+}
+
+/** Runs the CLI with `argv` and sets the exit status: 2 for usage and configuration errors. */
+export async function main(argv: readonly string[]): Promise<void> {
+  try {
+    await buildProgram().parseAsync([...argv]);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version end here too, with exit code 0.
+      process.exitCode = err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+      return;
+    }
+    process.stderr.write(`insightagent: ${errorMessage(err)}\n`);
+    process.exitCode = err instanceof ConfigError ? EXIT.usage : EXIT.failure;
+  }
+}

@@ -1,0 +1,196 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { ClickHouseClient } from '@clickhouse/client';
+import type { z } from 'zod';
+import { AppError, errorMessage } from '../errors';
+import { isNetworkError } from './network-errors';
+
+/** How a failed network call is retried; `attempts` counts the first try. */
+export interface RetryPolicy {
+  attempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+/** No retries: the embedded store has no network between us and it. */
+export const NO_RETRY: RetryPolicy = { attempts: 1, baseDelayMs: 0, maxDelayMs: 0 };
+/** Server mode: three tries, 200 ms then 400 ms apart (with jitter). */
+export const SERVER_RETRY: RetryPolicy = { attempts: 3, baseDelayMs: 200, maxDelayMs: 2000 };
+
+/** One finished store call, for metrics and logs. */
+export interface StoreCallEvent {
+  tag: string;
+  kind: 'query' | 'command' | 'insert';
+  durationMs: number;
+  attempts: number;
+  outcome: 'ok' | 'error';
+}
+
+/** A statement and its bound values. `{db:Identifier}` is always bound to the store's database. */
+export interface Statement {
+  /** Short fixed name of the call site, e.g. `migrations.applied`; used in metrics and query ids. */
+  tag: string;
+  sql: string;
+  params?: Record<string, unknown>;
+  signal?: AbortSignal;
+}
+
+/** The store failed; `store_unavailable` (503) when it could not be reached, else 500. */
+export class StoreError extends AppError {
+  constructor(
+    code: 'store_unavailable' | 'store_query_failed' | 'store_locked',
+    message: string,
+    cause?: unknown,
+  ) {
+    super(code, code === 'store_query_failed' ? 500 : 503, message, { cause });
+    this.name = 'StoreError';
+  }
+}
+
+/** Options of a Store; see openStore for how they are chosen. */
+export interface StoreOptions {
+  mode: 'embedded' | 'server';
+  database: string;
+  cluster?: string;
+  retry: RetryPolicy;
+  onCall?: (event: StoreCallEvent) => void;
+}
+
+/**
+ * The one wrapper every repository uses: values only as bound parameters, a tag on every call,
+ * typed rows, and retries of network failures (server mode only).
+ */
+export class Store {
+  readonly mode: 'embedded' | 'server';
+  readonly database: string;
+  readonly cluster: string | undefined;
+  private closed = false;
+
+  constructor(
+    private readonly client: ClickHouseClient,
+    private readonly options: StoreOptions,
+  ) {
+    this.mode = options.mode;
+    this.database = options.database;
+    this.cluster = options.cluster;
+  }
+
+  /** Runs a SELECT and returns its rows, validated by `schema` when one is given. */
+  async query<Row>(statement: Statement & { schema?: z.ZodType<Row> }): Promise<Row[]> {
+    return this.call('query', statement, async (queryId) => {
+      const result = await this.client.query({
+        query: statement.sql,
+        query_params: this.bind(statement.params),
+        query_id: queryId,
+        format: 'JSONEachRow',
+        abort_signal: statement.signal,
+      });
+      const rows = await result.json<unknown>();
+      const schema = statement.schema;
+      return schema === undefined ? (rows as Row[]) : rows.map((row) => schema.parse(row));
+    });
+  }
+
+  /** Runs a statement that returns no rows (DDL, ALTER, INSERT ... SELECT). */
+  async command(statement: Statement): Promise<void> {
+    await this.call('command', statement, (queryId) =>
+      this.client.command({
+        query: statement.sql,
+        query_params: this.bind(statement.params),
+        query_id: queryId,
+        abort_signal: statement.signal,
+      }),
+    );
+  }
+
+  /** Inserts rows into a table of this store's database, in one INSERT. */
+  async insert<Row extends Record<string, unknown>>(batch: {
+    tag: string;
+    table: string;
+    rows: readonly Row[];
+    signal?: AbortSignal;
+  }): Promise<void> {
+    if (batch.rows.length === 0) return;
+    await this.call('insert', { tag: batch.tag, sql: '' }, (queryId) =>
+      this.client.insert({
+        table: `${this.database}.${batch.table}`,
+        values: batch.rows as Row[],
+        format: 'JSONEachRow',
+        query_id: queryId,
+        abort_signal: batch.signal,
+      }),
+    );
+  }
+
+  /** Returns whether the store answers a trivial query, and the error when it does not. */
+  async ping(): Promise<{ ok: true } | { ok: false; error: string }> {
+    if (this.closed) return { ok: false, error: 'store is closed' };
+    const result = await this.client.ping();
+    return result.success ? { ok: true } : { ok: false, error: errorMessage(result.error) };
+  }
+
+  /** Closes the connection; safe to call twice. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.client.close();
+  }
+
+  private bind(params: Record<string, unknown> | undefined): Record<string, unknown> {
+    return { ...params, db: this.database };
+  }
+
+  private async call<T>(
+    kind: StoreCallEvent['kind'],
+    statement: Statement,
+    run: (queryId: string) => Promise<T>,
+  ): Promise<T> {
+    if (this.closed)
+      throw new StoreError('store_unavailable', `store is closed (${statement.tag})`);
+    const { attempts, baseDelayMs, maxDelayMs } = this.options.retry;
+    const started = performance.now();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const value = await run(`insightagent:${statement.tag}:${randomUUID()}`);
+        this.report(kind, statement.tag, started, attempt, 'ok');
+        return value;
+      } catch (err) {
+        const network = isNetworkError(err);
+        if (network && attempt < attempts && !statement.signal?.aborted) {
+          const backoff = Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 1));
+          await sleep(backoff / 2 + Math.random() * (backoff / 2));
+          continue;
+        }
+        this.report(kind, statement.tag, started, attempt, 'error');
+        if (network) {
+          throw new StoreError(
+            'store_unavailable',
+            `store unreachable during ${statement.tag} after ${attempt} attempt(s): ${errorMessage(err)}`,
+            err,
+          );
+        }
+        throw new StoreError(
+          'store_query_failed',
+          `store ${kind} ${statement.tag} failed: ${errorMessage(err)}`,
+          err,
+        );
+      }
+    }
+  }
+
+  private report(
+    kind: StoreCallEvent['kind'],
+    tag: string,
+    started: number,
+    attempts: number,
+    outcome: 'ok' | 'error',
+  ) {
+    this.options.onCall?.({
+      tag,
+      kind,
+      durationMs: performance.now() - started,
+      attempts,
+      outcome,
+    });
+  }
+}

@@ -1,0 +1,54 @@
+// Self-instrumentation with @opentelemetry/sdk-node. bin/insightagent.js starts it before any
+// other module loads, so http (and with it express) is instrumented from the first require.
+
+/** A started OpenTelemetry SDK, or nothing; shutdown is safe to call twice. */
+export interface SelfTelemetry {
+  enabled: boolean;
+  endpoint?: string;
+  shutdown(): Promise<void>;
+}
+
+const DISABLED: SelfTelemetry = { enabled: false, shutdown: async () => {} };
+// Requests that must not produce spans: probes, scrapes, and OTLP exports (a service told to
+// export to itself would otherwise trace its own exports forever).
+const UNTRACED = /^\/(healthz|readyz|metrics|v1\/(traces|metrics|logs))(\?|$)/;
+
+let current: SelfTelemetry = DISABLED;
+
+/**
+ * Starts the SDK when OTEL_EXPORTER_OTLP_ENDPOINT (or the traces endpoint) is set, else does
+ * nothing. The SDK reads the OTEL_* variables itself (exporter, protocol, headers, timeouts);
+ * export failures are retried and dropped inside the SDK, never thrown at the service.
+ */
+export function startSelfTelemetry(env: NodeJS.ProcessEnv): SelfTelemetry {
+  const endpoint = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || env.OTEL_EXPORTER_OTLP_ENDPOINT;
+  if (!endpoint || env.OTEL_SDK_DISABLED === 'true' || current.enabled) return current;
+  // Loaded only when enabled: the SDK costs start-up time that most commands do not need.
+  const { NodeSDK } =
+    require('@opentelemetry/sdk-node') as typeof import('@opentelemetry/sdk-node');
+  const { HttpInstrumentation } =
+    require('@opentelemetry/instrumentation-http') as typeof import('@opentelemetry/instrumentation-http');
+  const sdk = new NodeSDK({
+    serviceName: env.OTEL_SERVICE_NAME || 'insightagent',
+    instrumentations: [
+      new HttpInstrumentation({ ignoreIncomingRequestHook: (req) => UNTRACED.test(req.url ?? '') }),
+    ],
+  });
+  sdk.start();
+  let stopping: Promise<void> | undefined;
+  current = {
+    enabled: true,
+    endpoint,
+    shutdown() {
+      // A collector that is gone must not hold up shutdown: errors are dropped here.
+      stopping ??= sdk.shutdown().catch(() => {});
+      return stopping;
+    },
+  };
+  return current;
+}
+
+/** Returns the SDK started by startSelfTelemetry, or a disabled stand-in. */
+export function selfTelemetry(): SelfTelemetry {
+  return current;
+}

@@ -1,0 +1,68 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { emptyFileConfig, loadFileConfig, parseFileConfig } from '../../../src/config/file';
+import { ConfigError } from '../../../src/errors';
+
+/** `${env:NAME}` as the YAML author writes it (kept out of string literals for the linter). */
+const envRef = (name: string) => `$${'{'}env:${name}}`;
+
+describe('YAML configuration', () => {
+  it('defaults every section when the file is empty', () => {
+    expect(parseFileConfig('', 'test.yaml', {})).toEqual(emptyFileConfig());
+    expect(emptyFileConfig()).toEqual({ slos: [], drift: [], channels: [], retrain: {} });
+  });
+
+  it('reads the sections and expands env references', () => {
+    const text = [
+      'slos:',
+      '  - name: ttft',
+      '    objective: 0.99',
+      'channels:',
+      '  - name: oncall',
+      `    url: ${envRef('SLACK_URL')}`,
+      'retrain:',
+      '  target: airflow',
+    ].join('\n');
+    const config = parseFileConfig(text, 'test.yaml', { SLACK_URL: 'https://hooks.slack.test/T1' });
+    expect(config.slos).toEqual([{ name: 'ttft', objective: 0.99 }]);
+    expect(config.channels[0]).toEqual({ name: 'oncall', url: 'https://hooks.slack.test/T1' });
+    expect(config.retrain).toEqual({ target: 'airflow' });
+  });
+
+  it.each([
+    [
+      'slo: []',
+      'test.yaml: invalid configuration:\n  (root): unknown key "slo"; the sections are slos, drift, channels, retrain',
+    ],
+    ['slos: {}', 'slos: expected a list'],
+    ['slos:\n  - 5', 'slos[0]: expected a mapping (key: value)'],
+    ['retrain: [1]', 'retrain: expected a mapping (key: value)'],
+    [
+      '- just\n- a list',
+      '(root): expected a mapping with the sections slos, drift, channels, retrain',
+    ],
+    ['slos: [\n', 'test.yaml: invalid YAML:\n  line'],
+    ['slos: []\nslos: []', 'invalid YAML'],
+    [
+      `channels:\n  - url: ${envRef('MISSING_VAR')}`,
+      'channels[0].url: environment variable MISSING_VAR is not set',
+    ],
+  ])('refuses %j, naming the path', (text, message) => {
+    expect(() => parseFileConfig(text, 'test.yaml', {})).toThrow(ConfigError);
+    expect(() => parseFileConfig(text, 'test.yaml', {})).toThrow(message);
+  });
+
+  it('names the file when it cannot be read', () => {
+    expect(() => loadFileConfig('/nonexistent/insightagent.yaml', {})).toThrow(
+      'INSIGHTAGENT_CONFIG: cannot read /nonexistent/insightagent.yaml',
+    );
+  });
+
+  it('loads a file from disk', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ia-config-'));
+    const path = join(dir, 'config.yaml');
+    writeFileSync(path, 'drift:\n  - model: chimera\n');
+    expect(loadFileConfig(path, {}).drift).toEqual([{ model: 'chimera' }]);
+  });
+});

@@ -17,7 +17,11 @@ const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const MERGE_TREE =
   /^(|Replacing|Aggregating|Summing|Collapsing|VersionedCollapsing|Graphite|Coalescing)MergeTree$/;
 const REPLICATION_ARGS = "'/clickhouse/tables/{shard}/{database}/{table}', '{replica}'";
-const COLUMN_VERBS = new Set(['ADD', 'DROP', 'MODIFY', 'RENAME', 'CLEAR', 'COMMENT']);
+// Column operations the Distributed table must follow; CLEAR COLUMN only touches local data.
+const COLUMN_VERBS = new Set(['ADD', 'DROP', 'MODIFY', 'RENAME', 'COMMENT']);
+// Engines that collapse rows sharing a sorting key at merge time (and under FINAL): those rows
+// must land on one shard, so such tables are sharded by a hash of the key rather than rand().
+const KEYED_KINDS = new Set(['Replacing', 'Collapsing', 'VersionedCollapsing']);
 const OPENERS = new Set(['(', '[', '{']);
 const CLOSERS = new Set([')', ']', '}']);
 
@@ -162,11 +166,27 @@ function createTable(st: Statement, at: number, target: ClusterTarget): string[]
     renameWithCluster(ref, '_local', cluster),
     { start: engine.start, end: engineEnd, text: replicated },
   ]);
+  const shardingKey = KEYED_KINDS.has(kind) ? `cityHash64(${sortingKey(st, nameAt)})` : 'rand()';
   const distributed =
     `CREATE TABLE ${ifNotExists ? 'IF NOT EXISTS ' : ''}{db:Identifier}.${ref.name} ON CLUSTER ${cluster}` +
     ` AS ${quoteIdentifier(target.database)}.${ref.name}_local` +
-    ` ENGINE = Distributed({cluster:String}, {db:String}, '${ref.name}_local', rand())`;
+    ` ENGINE = Distributed({cluster:String}, {db:String}, '${ref.name}_local', ${shardingKey})`;
   return [local, distributed];
+}
+
+// The ORDER BY expression list after the engine (without its parentheses).
+function sortingKey(st: Statement, from: number): string {
+  const orderAt = topLevelWord(st, from, 'ORDER');
+  if (orderAt < 0 || !isWord(st, orderAt + 1, 'BY')) throw fail(st, 'the table needs an ORDER BY');
+  const first = st.sig[orderAt + 2];
+  if (!first) throw fail(st, 'ORDER BY without a key');
+  if (isPunct(st, orderAt + 2, '(')) {
+    const close = st.sig[closingIndex(st, orderAt + 2)] as SqlToken;
+    const inner = st.text.slice(first.end, close.start).trim();
+    if (inner === '') throw fail(st, 'ORDER BY tuple() cannot shard by key');
+    return inner;
+  }
+  return first.text;
 }
 
 function createMaterializedView(st: Statement, at: number, cluster: string): string[] {

@@ -41,7 +41,7 @@ describe('renderForCluster', () => {
     ]);
   });
 
-  it('keeps ReplacingMergeTree arguments after the replication arguments', () => {
+  it('keeps ReplacingMergeTree arguments and shards by the sorting key so versions meet', () => {
     const sql =
       'CREATE TABLE {db:Identifier}.models (name String, version UInt32, updated_at DateTime) ' +
       'ENGINE = ReplacingMergeTree(updated_at) ORDER BY name';
@@ -50,8 +50,19 @@ describe('renderForCluster', () => {
         "ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/{database}/{table}', '{replica}', updated_at) " +
         'ORDER BY name',
       'CREATE TABLE {db:Identifier}.models ON CLUSTER `c1` AS `insight`.models_local ' +
-        "ENGINE = Distributed({cluster:String}, {db:String}, 'models_local', rand())",
+        "ENGINE = Distributed({cluster:String}, {db:String}, 'models_local', cityHash64(name))",
     ]);
+  });
+
+  it('shards a ReplacingMergeTree by every column of a tuple sorting key', () => {
+    const sql =
+      'CREATE TABLE {db:Identifier}.job_runs (job String, window_start DateTime, updated_at DateTime) ' +
+      'ENGINE = ReplacingMergeTree(updated_at) PARTITION BY toYYYYMM(window_start) ' +
+      'ORDER BY (job, window_start) TTL window_start + INTERVAL 1 DAY';
+    expect(render(sql)[1]).toBe(
+      'CREATE TABLE {db:Identifier}.job_runs ON CLUSTER `c1` AS `insight`.job_runs_local ' +
+        "ENGINE = Distributed({cluster:String}, {db:String}, 'job_runs_local', cityHash64(job, window_start))",
+    );
   });
 
   it('renders a lower-case AggregatingMergeTree() table', () => {
@@ -133,6 +144,13 @@ describe('renderForCluster', () => {
       [
         "alter table {db:Identifier}.spans_local ON CLUSTER `c1`\n  add column tier Enum8('a' = 1, 'b' = 2),\n  rename column cost to cost_usd",
         "alter table {db:Identifier}.spans ON CLUSTER `c1`\n  add column tier Enum8('a' = 1, 'b' = 2),\n  rename column cost to cost_usd",
+      ],
+    ],
+    [
+      'CLEAR COLUMN on the local table only (it clears data, not the schema)',
+      'ALTER TABLE {db:Identifier}.spans CLEAR COLUMN cost IN PARTITION 202601',
+      [
+        'ALTER TABLE {db:Identifier}.spans_local ON CLUSTER `c1` CLEAR COLUMN cost IN PARTITION 202601',
       ],
     ],
     [

@@ -1,6 +1,7 @@
 -- Minute rollup of evaluations per model, score name and version, keyed by the evaluation's ts.
---   value_buckets  count per value rounded to 0.001 (key = round(value * 1000)), so
---                  "share of scores >= 0.85" is exact for thresholds with three decimals.
+--   value_buckets  count per value rounded DOWN to 0.001 (key = floor(value * 1000 + 1e-6); the
+--                  1e-6 absorbs float error such as 1.005 * 1000 = 1004.999...), so "share of
+--                  scores >= 0.85" is exact for any threshold with three decimals.
 --   labels         count per label, for label-only evaluations.
 CREATE TABLE IF NOT EXISTS {db:Identifier}.evaluations_1m
 (
@@ -35,7 +36,7 @@ AS SELECT
     sumIf(assumeNotNull(value) * assumeNotNull(value), value IS NOT NULL) AS value_sq_sum,
     minOrNullIf(assumeNotNull(value), value IS NOT NULL) AS value_min,
     maxOrNullIf(assumeNotNull(value), value IS NOT NULL) AS value_max,
-    sumMapIf(map(toInt64(round(assumeNotNull(value) * 1000)), toUInt64(1)), value IS NOT NULL) AS value_buckets,
+    sumMapIf(map(toInt64(floor(assumeNotNull(value) * 1000 + 0.000001)), toUInt64(1)), value IS NOT NULL) AS value_buckets,
     sumMapIf(map(toString(label), toUInt64(1)), label != '') AS labels
 FROM {db:Identifier}.evaluations
 GROUP BY minute, model, name, model_version;

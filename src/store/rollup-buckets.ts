@@ -16,12 +16,23 @@ export function isExactDurationThreshold(ms: number): boolean {
   return durationBucketKey(ms) === Math.round(ms * 1000);
 }
 
-/** Returns the bucket key of a score: the score rounded to 0.001, times 1000. */
+/**
+ * Returns the bucket key of a score: the score rounded down to 0.001, times 1000, so that
+ * key >= T * 1000 exactly when score >= T for a three-decimal T. The 1e-6 absorbs float error
+ * (1.005 * 1000 = 1004.999...) and is the same float expression as the SQL's.
+ */
 export function scoreBucketKey(value: number): number {
-  return Math.round(value * 1000);
+  return Math.floor(value * 1000 + 0.000001) + 0; // + 0: -0 -> 0
 }
 
 function roundTo(value: number, decimals: number): number {
   const f = 10 ** decimals;
-  return Math.round(value * f) / f;
+  return roundHalfEven(value * f) / f;
+}
+
+// ClickHouse's round() on Float64 breaks ties to even (0.0625 * 1000 = 62.5 -> 62); Math.round
+// breaks them upwards (63), which would file such values under another key than the SQL did.
+function roundHalfEven(value: number): number {
+  const nearest = value - Math.floor(value) === 0.5 ? 2 * Math.round(value / 2) : Math.round(value);
+  return nearest + 0; // -0 -> 0, as the SQL's integer keys have no negative zero
 }

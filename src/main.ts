@@ -41,16 +41,27 @@ export function buildProgram(): Command {
       ),
     )
     .action(async (opts: { insecure?: boolean; migrate: boolean }) => {
-      const shutdown = await runServe(
-        { insecure: opts.insecure === true, migrate: opts.migrate },
-        process.env,
-      );
+      // Signals are caught before startup: /healthz (and even /readyz) answer before runServe
+      // returns, and a signal then must not kill the process mid-step. One that arrives during
+      // startup shuts down once startup is over; a second one of the same kind kills at once.
+      let shutdown: (() => Promise<number>) | undefined;
+      let received: NodeJS.Signals | undefined;
+      const finish = (run: () => Promise<number>) => {
+        void run().then((code) => process.exit(code));
+      };
       const stop = (signal: NodeJS.Signals) => {
+        if (received !== undefined) return;
+        received = signal;
         process.stderr.write(`insightagent: ${signal} received, shutting down\n`);
-        void shutdown().then((code) => process.exit(code));
+        if (shutdown !== undefined) finish(shutdown);
       };
       process.once('SIGTERM', stop);
       process.once('SIGINT', stop);
+      shutdown = await runServe(
+        { insecure: opts.insecure === true, migrate: opts.migrate },
+        process.env,
+      );
+      if (received !== undefined) finish(shutdown);
     });
 
   program

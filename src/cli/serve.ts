@@ -12,7 +12,7 @@ import { checkReadiness } from '../store/readiness';
 import { applyRetention } from '../store/retention';
 import { createLogger } from '../telemetry/logger';
 import { createMetrics } from '../telemetry/metrics';
-import { selfTelemetry } from '../telemetry/self-telemetry';
+import { SELF_TELEMETRY_FLUSH_MS, selfTelemetry } from '../telemetry/self-telemetry';
 import { VERSION } from '../version';
 import { loadConfig } from './load-config';
 
@@ -68,7 +68,13 @@ export async function runServe(
   const shutdown = createShutdown(
     [
       { name: 'api', run: (remaining) => closeServer(api.server, Math.max(remaining - 1_000, 0)) },
-      { name: 'self-telemetry', run: () => telemetry.shutdown() },
+      {
+        // Bounded, and leaving time to close the store: a dead collector costs exported spans,
+        // not a clean exit.
+        name: 'self-telemetry',
+        run: (remaining) =>
+          telemetry.shutdown(Math.min(SELF_TELEMETRY_FLUSH_MS, remaining - 1_000)),
+      },
       { name: 'store', run: () => store.close() },
     ],
     SHUTDOWN_BUDGET_MS,

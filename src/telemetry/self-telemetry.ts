@@ -5,8 +5,15 @@
 export interface SelfTelemetry {
   enabled: boolean;
   endpoint?: string;
-  shutdown(): Promise<void>;
+  /** Flushes and stops the SDK; resolves after at most `waitMs`, dropping what is left. */
+  shutdown(waitMs?: number): Promise<void>;
 }
+
+/**
+ * How long shutdown waits for the last export. The exporter retries an unreachable collector
+ * for up to its own timeout (10 s by default), which is the whole SIGTERM budget.
+ */
+export const SELF_TELEMETRY_FLUSH_MS = 2_000;
 
 const DISABLED: SelfTelemetry = { enabled: false, shutdown: async () => {} };
 // Requests that must not produce spans: probes, scrapes, and OTLP exports (a service told to
@@ -39,10 +46,15 @@ export function startSelfTelemetry(env: NodeJS.ProcessEnv): SelfTelemetry {
   current = {
     enabled: true,
     endpoint,
-    shutdown() {
-      // A collector that is gone must not hold up shutdown: errors are dropped here.
+    shutdown(waitMs = SELF_TELEMETRY_FLUSH_MS) {
+      // A collector that is gone must not hold up shutdown: errors are dropped here, and so is
+      // whatever has not been exported after waitMs.
       stopping ??= sdk.shutdown().catch(() => {});
-      return stopping;
+      let timer: NodeJS.Timeout | undefined;
+      const gaveUp = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, Math.max(waitMs, 0));
+      });
+      return Promise.race([stopping, gaveUp]).finally(() => clearTimeout(timer));
     },
   };
   return current;

@@ -23,6 +23,7 @@ import {
 } from '../../../src/store/migration-plan';
 import { checkReadiness } from '../../../src/store/readiness';
 import type { Store } from '../../../src/store/store';
+import { rejection } from '../../helpers/rejection';
 import { closeTestStore, openTestStore } from '../../helpers/store';
 
 // Read from disk here rather than through loadMigrationFiles, so a loader that skipped or
@@ -83,14 +84,7 @@ function copyOfMigrations(): string {
   return dir;
 }
 
-async function refusal(run: Promise<unknown>): Promise<MigrationError> {
-  const err = await run.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(MigrationError);
-  return err as MigrationError;
-}
+const refusal = (run: Promise<unknown>) => rejection(run, MigrationError);
 
 let files: MigrationFile[];
 

@@ -8,6 +8,7 @@ import {
   type FakeRequest,
   startFakeClickHouse,
 } from '../../helpers/fake-clickhouse';
+import { rejection } from '../../helpers/rejection';
 
 const DATABASE = 'insight_test';
 const USER = 'reader';
@@ -36,15 +37,7 @@ async function open(handler: FakeHandler): Promise<{ fake: FakeClickHouse; store
 // The statements the fake received (pings excluded).
 const statements = (f: FakeClickHouse): FakeRequest[] => f.requests.filter((r) => r.path === '/');
 
-// The rejection of `promise`, asserted to be a StoreError.
-async function storeError(promise: Promise<unknown>): Promise<StoreError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(StoreError);
-  return err as StoreError;
-}
+const storeError = (promise: Promise<unknown>) => rejection(promise, StoreError);
 
 afterEach(async () => {
   await store?.close();

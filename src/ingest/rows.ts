@@ -76,19 +76,32 @@ export interface MetricPointRow {
   resource_attributes: Record<string, string>;
 }
 
-/** The tables ingest writes to. */
-export type IngestTable = 'inference_requests' | 'evaluations' | 'metric_points';
-
-/** Rows bound for each table; what one OTLP request (or one flush) writes. */
+/**
+ * Rows bound for each table; what one OTLP request (or one flush) writes. Evaluations whose
+ * model is not known yet (a log record or feedback naming only ids) go to pending_evaluations
+ * (model '') until their request arrives.
+ */
 export interface TableRows {
   inference_requests: RequestRow[];
   evaluations: EvaluationRow[];
+  pending_evaluations: EvaluationRow[];
   metric_points: MetricPointRow[];
 }
 
+/** The tables ingest writes to. */
+export type IngestTable = keyof TableRows;
+
+/** The ingest tables in write order: requests before the scores that refer to them. */
+export const INGEST_TABLES: readonly IngestTable[] = [
+  'inference_requests',
+  'evaluations',
+  'pending_evaluations',
+  'metric_points',
+];
+
 /** Returns an empty set of rows. */
 export function emptyRows(): TableRows {
-  return { inference_requests: [], evaluations: [], metric_points: [] };
+  return { inference_requests: [], evaluations: [], pending_evaluations: [], metric_points: [] };
 }
 
 /** Returns the DateTime64(6) text of a time in unix nanoseconds (bigint: exact). */

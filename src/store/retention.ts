@@ -21,6 +21,11 @@ const TABLES = [
     sql: 'ALTER TABLE {db:Identifier}.evaluations MODIFY TTL toDateTime(ts) + toIntervalDay({days:UInt32})',
   },
   {
+    table: 'pending_evaluations',
+    tier: 'rawDays',
+    sql: 'ALTER TABLE {db:Identifier}.pending_evaluations MODIFY TTL toDateTime(inserted_at) + toIntervalDay({days:UInt32})',
+  },
+  {
     table: 'metric_points',
     tier: 'rawDays',
     sql: 'ALTER TABLE {db:Identifier}.metric_points MODIFY TTL toDateTime(ts) + toIntervalDay({days:UInt32})',

@@ -6,7 +6,7 @@ import { applyRetention } from '../../../src/store/retention';
 import type { Store } from '../../../src/store/store';
 import { closeTestStore, openTestStore } from '../../helpers/store';
 
-const RAW = ['evaluations', 'inference_requests', 'metric_points'];
+const RAW = ['evaluations', 'inference_requests', 'metric_points', 'pending_evaluations'];
 const ROLLUP = ['evaluations_1m', 'job_runs', 'requests_1m'];
 
 async function createQueries(store: Store): Promise<Record<string, string>> {

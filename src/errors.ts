@@ -1,16 +1,23 @@
 // The one error family: a short fixed `code` (safe as a metric label), the HTTP status it maps
 // to, and a message with the details.
 
-/** An error the service knows how to report: code, HTTP status and a message for the caller. */
+/**
+ * An error the service knows how to report: code, HTTP status and a message for the caller;
+ * `retryAfterSeconds` (429/503) becomes a Retry-After header.
+ */
 export class AppError extends Error {
+  readonly retryAfterSeconds?: number;
+
   constructor(
     readonly code: string,
     readonly status: number,
     message: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; retryAfterSeconds?: number },
   ) {
     super(message, options);
     this.name = 'AppError';
+    if (options?.retryAfterSeconds !== undefined)
+      this.retryAfterSeconds = options.retryAfterSeconds;
   }
 }
 

@@ -111,3 +111,12 @@ export function unixMicros(nanos: bigint): string {
   const fraction = micros % 1_000_000n;
   return `${seconds}.${fraction.toString().padStart(6, '0')}`;
 }
+
+/**
+ * Where accepted rows go. `write` resolves only once every row is committed to the store, and
+ * rejects with an AppError carrying `retryAfterSeconds` (429 when saturated, 503 when the store
+ * is failing) — so nothing is acknowledged before it is stored.
+ */
+export interface RowSink {
+  write(rows: TableRows): Promise<void>;
+}

@@ -31,6 +31,9 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
       return;
     }
     const body: ErrorBody = { error: { code: known.code, message: known.message } };
+    if (known.retryAfterSeconds !== undefined) {
+      res.setHeader('Retry-After', String(Math.max(1, Math.ceil(known.retryAfterSeconds))));
+    }
     res.status(known.status).json(body);
   };
 }

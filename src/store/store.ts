@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { z } from 'zod';
@@ -46,6 +48,11 @@ export class StoreError extends AppError {
     this.name = 'StoreError';
   }
 }
+
+/** Settings of one INSERT (e.g. insert_deduplication_token), by setting name. */
+export type InsertSettings = Readonly<Record<string, string | number>>;
+
+const SETTING_NAME = /^[a-z_][a-z0-9_]*$/;
 
 /** Options of a Store; see openStore for how they are chosen. */
 export interface StoreOptions {
@@ -120,6 +127,44 @@ export class Store {
         abort_signal: batch.signal,
       }),
     );
+  }
+
+  /**
+   * Inserts pre-serialised JSONEachRow text (one JSON object per line) into a table of this
+   * store's database, in one INSERT whose `settings` apply to that statement only.
+   */
+  async insertJsonEachRow(batch: {
+    tag: string;
+    table: string;
+    body: string;
+    settings?: InsertSettings;
+    signal?: AbortSignal;
+  }): Promise<void> {
+    if (batch.body.length === 0) return;
+    // The settings travel as a SETTINGS clause with bound values, not as client
+    // `clickhouse_settings`: chDB's connection turns those into session-wide `SET`s that outlive
+    // the statement (an insert_deduplication_token would then silently drop later inserts).
+    const params: Record<string, unknown> = { table: batch.table };
+    const clauses = Object.entries(batch.settings ?? {}).map(([name, value], i) => {
+      if (!SETTING_NAME.test(name)) throw new Error(`not a setting name: ${JSON.stringify(name)}`);
+      params[`setting_${i}`] = value;
+      return `${name} = {setting_${i}:${typeof value === 'number' ? 'Int64' : 'String'}}`;
+    });
+    const settings = clauses.length === 0 ? '' : ` SETTINGS ${clauses.join(', ')}`;
+    const sql = `INSERT INTO {db:Identifier}.{table:Identifier}${settings} FORMAT JSONEachRow`;
+    await this.call('insert', { tag: batch.tag, sql }, async (queryId) => {
+      const result = await this.client.exec({
+        query: sql,
+        query_params: this.bind(params),
+        // A fresh stream per attempt: a retry must send the whole body again.
+        values: Readable.from([batch.body]),
+        query_id: queryId,
+        abort_signal: batch.signal,
+      });
+      // Nothing useful in the answer, but the connection is released only once it is read.
+      result.stream.resume();
+      await finished(result.stream);
+    });
   }
 
   /** Returns whether the store answers a trivial query, and the error when it does not. */

@@ -1,0 +1,59 @@
+// Ingest rows into their tables: one INSERT per table per flush, JSONEachRow text prepared by
+// the caller (the writer encodes each request's rows when it arrives, so the size it bounds is
+// the size it sends).
+import type { IngestTable } from '../../ingest/rows';
+import type { InsertSettings, Store } from '../store';
+
+/**
+ * Settings of every ingest INSERT:
+ * - async_insert 0: the writer already batches; a synchronous insert means "committed" when it
+ *   returns, which is what an acknowledgement promises (chDB defaults it to 1).
+ * - date_time_input_format basic: timestamps are exact "<seconds>.<micros>" text; no guessing.
+ * - input_format_skip_unknown_fields 0: a column the table lacks is a bug to surface, not to drop.
+ * - insert_deduplicate 1 (+ a token per flush): a retried INSERT of a flush is stored once.
+ */
+export const INGEST_INSERT_SETTINGS: InsertSettings = {
+  async_insert: 0,
+  date_time_input_format: 'basic',
+  input_format_skip_unknown_fields: 0,
+  input_format_defaults_for_omitted_fields: 1,
+  insert_deduplicate: 1,
+};
+
+/** Returns rows as JSONEachRow text: one JSON object per line, each line ending in "\n". */
+export function encodeJsonEachRow(rows: readonly object[]): string {
+  let out = '';
+  for (const row of rows) out += `${JSON.stringify(row)}\n`;
+  return out;
+}
+
+/**
+ * Returns the deduplication token of one table's INSERT in one flush. The flush id is drawn once
+ * per flush, so a retry of that INSERT (server mode retries network failures, whose answer may
+ * have been lost after the commit) is stored once. Hashing the body instead would also fold a
+ * client's replay, but only when it formed the very same batch, and it costs ~5 us per span
+ * (string to UTF-8) on the hot path — measured, not worth it.
+ */
+export function ingestDedupToken(table: IngestTable, flushId: string): string {
+  return `insightagent:ingest:${flushId}:${table}`;
+}
+
+/** Inserts JSONEachRow text into one ingest table in one INSERT; resolves once committed. */
+export async function insertIngestRows(
+  store: Store,
+  table: IngestTable,
+  body: string,
+  flushId: string,
+  signal?: AbortSignal,
+): Promise<void> {
+  await store.insertJsonEachRow({
+    tag: `ingest.${table}`,
+    table,
+    body,
+    settings: {
+      ...INGEST_INSERT_SETTINGS,
+      insert_deduplication_token: ingestDedupToken(table, flushId),
+    },
+    signal,
+  });
+}

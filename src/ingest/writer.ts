@@ -1,0 +1,260 @@
+// The group-commit writer: concurrent requests' rows merge into one INSERT per table per flush,
+// and each request is answered only once its rows are committed. Modelled on opentelemetry-js
+// BatchSpanProcessorBase (flush on size or timer, bounded queue, shutdown safe twice), except
+// that a full queue refuses the caller (429) instead of dropping: the caller can retry.
+import { randomUUID } from 'node:crypto';
+import { type Clock, systemClock } from '../clock';
+import { AppError } from '../errors';
+import { encodeJsonEachRow } from '../store/repositories/ingest-rows';
+import { INGEST_TABLES, type IngestTable, type RowSink, type TableRows } from './rows';
+
+/** When the writer flushes and how much it holds. */
+export interface WriterLimits {
+  /** Flush as soon as this many rows (all tables) are pending. */
+  maxBatchRows: number;
+  /** ...or this long after the first pending row arrived. */
+  maxDelayMs: number;
+  /** JSON bytes held (pending + being inserted) beyond which writes are refused with 429. */
+  maxQueueBytes: number;
+  /** After a failed flush, writes are refused with 503 for this long (the store gets a rest). */
+  cooldownMs: number;
+}
+
+/**
+ * Defaults: 10,000 rows or 5 ms — under load a flush is due by size or by the previous flush
+ * finishing long before 5 ms pass; when idle a lone request waits 5 ms at most. 128 MiB of queued
+ * JSON is ~100,000 spans with their scores: several seconds of the engine's insert rate.
+ */
+export const DEFAULT_WRITER_LIMITS: WriterLimits = {
+  maxBatchRows: 10_000,
+  maxDelayMs: 5,
+  maxQueueBytes: 128 * 1024 * 1024,
+  cooldownMs: 2_000,
+};
+
+/** Inserts one table's JSONEachRow text of one flush; resolves once committed. */
+export type TableInserter = (table: IngestTable, body: string, flushId: string) => Promise<void>;
+
+/** One finished flush, for metrics and logs. */
+export interface FlushEvent {
+  rows: Record<IngestTable, number>;
+  bytes: number;
+  writes: number;
+  durationMs: number;
+  outcome: 'ok' | 'error';
+  error?: unknown;
+  /** Bytes still held after this flush (pending writes). */
+  queuedBytes: number;
+}
+
+/** What the writer needs: where rows go, and optionally time, limits and a flush observer. */
+export interface WriterOptions {
+  insert: TableInserter;
+  clock?: Clock;
+  limits?: Partial<WriterLimits>;
+  onFlush?: (event: FlushEvent) => void;
+}
+
+interface Waiter {
+  resolve: () => void;
+  reject: (err: AppError) => void;
+}
+
+interface Batch {
+  bodies: Record<IngestTable, string[]>;
+  rows: Record<IngestTable, number>;
+  rowCount: number;
+  bytes: number;
+  waiters: Waiter[];
+}
+
+function emptyBatch(): Batch {
+  const bodies = {} as Record<IngestTable, string[]>;
+  const rows = {} as Record<IngestTable, number>;
+  for (const table of INGEST_TABLES) {
+    bodies[table] = [];
+    rows[table] = 0;
+  }
+  return { bodies, rows, rowCount: 0, bytes: 0, waiters: [] };
+}
+
+/**
+ * A RowSink that group-commits: `write` resolves once the rows are committed, rejects with 429
+ * `ingest_saturated` when the queue is full, 503 `store_unavailable` when the flush failed or the
+ * store failed moments ago, and 503 `ingest_stopped` after shutdown. All with retryAfterSeconds.
+ */
+export class IngestWriter implements RowSink {
+  private readonly limits: WriterLimits;
+  private readonly clock: Clock;
+  private pending: Batch | undefined;
+  private inFlight: Promise<void> | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  /** The timer fired while a flush was running: flush again as soon as it ends. */
+  private due = false;
+  private held = 0;
+  /** Epoch ms until which the store is considered failing (the circuit is open). */
+  private failingUntil = 0;
+  private stopped = false;
+  private stopping: Promise<void> | undefined;
+
+  constructor(private readonly options: WriterOptions) {
+    this.limits = { ...DEFAULT_WRITER_LIMITS, ...options.limits };
+    this.clock = options.clock ?? systemClock;
+  }
+
+  /** Returns the JSON bytes held: pending rows and the flush being inserted. */
+  get queuedBytes(): number {
+    return this.held;
+  }
+
+  /** Queues rows for the next flush; resolves once they are committed (see the class). */
+  write(rows: TableRows): Promise<void> {
+    if (this.stopped) {
+      return Promise.reject(
+        new AppError('ingest_stopped', 503, 'the ingest writer is shutting down; retry later', {
+          retryAfterSeconds: 1,
+        }),
+      );
+    }
+    const failingFor = this.failingUntil - this.clock.now().getTime();
+    if (failingFor > 0) return Promise.reject(storeFailing(failingFor));
+
+    const bodies: [IngestTable, string, number][] = [];
+    let bytes = 0;
+    for (const table of INGEST_TABLES) {
+      const list = rows[table];
+      if (list.length === 0) continue;
+      const body = encodeJsonEachRow(list);
+      bodies.push([table, body, list.length]);
+      bytes += body.length;
+    }
+    if (bodies.length === 0) return Promise.resolve();
+    // An empty queue takes any write, so a request larger than the bound is never refused forever.
+    if (this.held > 0 && this.held + bytes > this.limits.maxQueueBytes) {
+      return Promise.reject(
+        new AppError(
+          'ingest_saturated',
+          429,
+          `ingest queue full (${this.held} of ${this.limits.maxQueueBytes} bytes held); retry shortly`,
+          { retryAfterSeconds: 1 },
+        ),
+      );
+    }
+
+    const batch = this.pending ?? emptyBatch();
+    this.pending = batch;
+    for (const [table, body, count] of bodies) {
+      batch.bodies[table].push(body);
+      batch.rows[table] += count;
+      batch.rowCount += count;
+    }
+    batch.bytes += bytes;
+    this.held += bytes;
+    const committed = new Promise<void>((resolve, reject) => {
+      batch.waiters.push({ resolve, reject });
+    });
+    if (batch.rowCount >= this.limits.maxBatchRows) this.startFlush();
+    else this.armTimer();
+    return committed;
+  }
+
+  /** Flushes everything accepted and refuses later writes; safe to call twice (same promise). */
+  shutdown(): Promise<void> {
+    this.stopping ??= (async () => {
+      this.stopped = true;
+      for (;;) {
+        if (this.inFlight !== undefined) await this.inFlight;
+        else if (this.pending !== undefined) this.startFlush();
+        else break;
+      }
+      this.clearTimer();
+    })();
+    return this.stopping;
+  }
+
+  private armTimer(): void {
+    if (this.timer !== undefined) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      if (this.inFlight === undefined) this.startFlush();
+      else this.due = true;
+    }, this.limits.maxDelayMs);
+    // Like BatchSpanProcessorBase: a pending flush alone does not keep the process alive.
+    this.timer.unref();
+  }
+
+  private clearTimer(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private startFlush(): void {
+    const batch = this.pending;
+    if (this.inFlight !== undefined || batch === undefined) return;
+    this.pending = undefined;
+    this.due = false;
+    this.clearTimer();
+    this.inFlight = this.commit(batch).then(() => {
+      this.inFlight = undefined;
+      const next = this.pending;
+      if (next === undefined) return;
+      if (this.due || this.stopped || next.rowCount >= this.limits.maxBatchRows) this.startFlush();
+      else this.armTimer();
+    });
+  }
+
+  // Never rejects: the outcome goes to the batch's waiters.
+  private async commit(batch: Batch): Promise<void> {
+    const started = performance.now();
+    const flushId = randomUUID();
+    let failure: unknown;
+    try {
+      for (const table of INGEST_TABLES) {
+        if (batch.rows[table] === 0) continue;
+        const body = batch.bodies[table].join('');
+        batch.bodies[table] = [];
+        await this.options.insert(table, body, flushId);
+      }
+    } catch (err) {
+      failure = err;
+    }
+    this.held -= batch.bytes;
+    if (failure === undefined) {
+      for (const waiter of batch.waiters) waiter.resolve();
+    } else {
+      // Open the circuit: refuse new writes for the cooldown, and give back what was waiting
+      // rather than pile it onto a failing store.
+      this.failingUntil = this.clock.now().getTime() + this.limits.cooldownMs;
+      const refusal = storeFailing(this.limits.cooldownMs, failure);
+      for (const waiter of batch.waiters) waiter.reject(refusal);
+      const waiting = this.pending;
+      if (waiting !== undefined && !this.stopped) {
+        this.pending = undefined;
+        this.clearTimer();
+        this.held -= waiting.bytes;
+        for (const waiter of waiting.waiters) waiter.reject(refusal);
+      }
+    }
+    this.options.onFlush?.({
+      rows: { ...batch.rows },
+      bytes: batch.bytes,
+      writes: batch.waiters.length,
+      durationMs: performance.now() - started,
+      outcome: failure === undefined ? 'ok' : 'error',
+      ...(failure === undefined ? {} : { error: failure }),
+      queuedBytes: this.held,
+    });
+  }
+}
+
+// The caller learns that and when to retry; the store's own message (SQL, hosts) stays in the log.
+function storeFailing(forMs: number, cause?: unknown): AppError {
+  const why =
+    cause === undefined
+      ? 'an insert failed moments ago'
+      : `insert failed (${cause instanceof AppError ? cause.code : 'error'})`;
+  return new AppError('store_unavailable', 503, `the store cannot take rows now: ${why}`, {
+    cause,
+    retryAfterSeconds: Math.max(1, Math.ceil(forMs / 1000)),
+  });
+}

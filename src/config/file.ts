@@ -2,27 +2,29 @@ import { readFileSync } from 'node:fs';
 import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { ConfigError, errorMessage } from '../errors';
+import { ingestSection } from '../ingest/settings';
 import { formatIssues, formatPath } from './issues';
 
-const SECTIONS = ['slos', 'drift', 'channels', 'retrain'] as const;
+const SECTIONS = ['slos', 'drift', 'channels', 'retrain', 'ingest'] as const;
 
 const mapping = z.record(z.string(), z.unknown(), { error: 'expected a mapping (key: value)' });
 const listOfMappings = z.array(mapping, { error: 'expected a list' }).default([]);
 
 // Each section's entries are validated in full by the module that owns it (slo, drift, alerts,
-// retrain); here only the outline is checked.
+// retrain); here only the outline is checked. `ingest` is validated here, by ingest's own schema.
 const schema = z.strictObject(
   {
     slos: listOfMappings,
     drift: listOfMappings,
     channels: listOfMappings,
     retrain: mapping.default({}),
+    ingest: ingestSection,
   },
   {
     error: (iss) =>
       iss.code === 'unrecognized_keys'
         ? `unknown key ${iss.keys.map((k) => `"${k}"`).join(', ')}; the sections are ${SECTIONS.join(', ')}`
-        : 'expected a mapping with the sections slos, drift, channels, retrain',
+        : `expected a mapping with the sections ${SECTIONS.join(', ')}`,
   },
 );
 

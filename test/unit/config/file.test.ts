@@ -10,7 +10,13 @@ const envRef = (name: string) => `$${'{'}env:${name}}`;
 describe('YAML configuration', () => {
   it('defaults every section when the file is empty', () => {
     expect(parseFileConfig('', 'test.yaml', {})).toEqual(emptyFileConfig());
-    expect(emptyFileConfig()).toEqual({ slos: [], drift: [], channels: [], retrain: {} });
+    expect(emptyFileConfig()).toEqual({
+      slos: [],
+      drift: [],
+      channels: [],
+      retrain: {},
+      ingest: expect.objectContaining({ maxBodyBytes: 64 * 1024 * 1024 }),
+    });
   });
 
   it('reads the sections and expands env references', () => {
@@ -33,14 +39,14 @@ describe('YAML configuration', () => {
   it.each([
     [
       'slo: []',
-      'test.yaml: invalid configuration:\n  (root): unknown key "slo"; the sections are slos, drift, channels, retrain',
+      'test.yaml: invalid configuration:\n  (root): unknown key "slo"; the sections are slos, drift, channels, retrain, ingest',
     ],
     ['slos: {}', 'slos: expected a list'],
     ['slos:\n  - 5', 'slos[0]: expected a mapping (key: value)'],
     ['retrain: [1]', 'retrain: expected a mapping (key: value)'],
     [
       '- just\n- a list',
-      '(root): expected a mapping with the sections slos, drift, channels, retrain',
+      '(root): expected a mapping with the sections slos, drift, channels, retrain, ingest',
     ],
     ['slos: [\n', 'test.yaml: invalid YAML:\n  line'],
     ['slos: []\nslos: []', 'invalid YAML'],

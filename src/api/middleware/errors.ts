@@ -18,6 +18,7 @@ const BODY_ERRORS: Record<string, { code: string; status: number }> = {
   'entity.too.large': { code: 'payload_too_large', status: 413 },
   'encoding.unsupported': { code: 'unsupported_encoding', status: 415 },
   'request.aborted': { code: 'request_aborted', status: 400 },
+  'request.size.invalid': { code: 'invalid_body_length', status: 400 },
 };
 
 /** Returns the one error middleware: `{"error":{"code","message"}}`, 500s logged, details hidden. */
@@ -38,7 +39,8 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
   };
 }
 
-function toAppError(err: unknown): AppError {
+/** Returns the AppError an error answers as: itself, a body-parser error's kind, or a hidden 500. */
+export function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
   const type = (err as { type?: unknown } | null)?.type;
   const mapped = typeof type === 'string' ? BODY_ERRORS[type] : undefined;

@@ -1,0 +1,52 @@
+// OTLP schema and codec: the one import path for the receiver, the mapping and the tools.
+export {
+  anyValueBoolean,
+  anyValueKind,
+  anyValueNumber,
+  anyValueToJson,
+  anyValueToString,
+  toHex,
+} from './any-value';
+export {
+  countItems,
+  decodeExport,
+  encodeExportRequest,
+  encodeExportResponse,
+  encodeStatus,
+} from './codec';
+export { OtlpDecodeError } from './decode-error';
+export { int64ToString, toBigInt, toNumber } from './int64';
+export type {
+  AnyValue,
+  ArrayValue,
+  Bytes,
+  Encoding,
+  ExponentialBuckets,
+  ExponentialHistogramDataPoint,
+  HistogramDataPoint,
+  InstrumentationScope,
+  Int64,
+  KeyValue,
+  KeyValueList,
+  LogRecord,
+  LogsExport,
+  Metric,
+  MetricsExport,
+  NumberDataPoint,
+  OtlpExport,
+  Resource,
+  ResourceLogs,
+  ResourceMetrics,
+  ResourceSpans,
+  ScopeLogs,
+  ScopeMetrics,
+  ScopeSpans,
+  Signal,
+  Span,
+  SpanEvent,
+  SpanLink,
+  SpanStatus,
+  SummaryDataPoint,
+  TracesExport,
+  ValueAtQuantile,
+} from './types';

@@ -1,0 +1,134 @@
+// OTLP/JSON → the plain-object form protobufjs `fromObject` reads, checked against the schema.
+// Written here because protobufjs alone would misread OTLP/JSON: it decodes every bytes field as
+// base64 (OTLP ids are hex) and turns malformed 64-bit strings into 0 without a word.
+// Rules (OTLP/JSON): lowerCamelCase keys, unknown keys ignored, null means absent; trace and span
+// ids hex (either case), other bytes base64; 64-bit integers as decimal strings or integer
+// numbers; enums as integers (names tolerated); doubles as numbers or "NaN"/"Infinity"/"-Infinity".
+import type protobuf from 'protobufjs';
+import { OtlpDecodeError } from './decode-error';
+
+const HEX_ID_FIELDS = new Set(['traceId', 'spanId', 'parentSpanId']);
+const INT64 = new Set(['int64', 'sint64', 'sfixed64']);
+const UINT64 = new Set(['uint64', 'fixed64']);
+const INT32 = new Set(['int32', 'sint32', 'sfixed32']);
+const UINT32 = new Set(['uint32', 'fixed32']);
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+const UINT64_MAX = 2n ** 64n - 1n;
+const HEX = /^(?:[0-9a-fA-F]{2})*$/;
+const BASE64 = /^[A-Za-z0-9+/_-]*={0,2}$/;
+const INTEGER_TEXT = /^-?\d+$/;
+// As protobufjs limits protobuf nesting (Reader.recursionLimit): nested AnyValues cannot recurse
+// without bound.
+const MAX_DEPTH = 100;
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'string') return `the string ${JSON.stringify(value.slice(0, 40))}`;
+  return typeof value === 'object' ? 'an object' : `${typeof value} ${String(value)}`;
+}
+
+function fail(path: string, expected: string, value: unknown): never {
+  throw new OtlpDecodeError(
+    `invalid OTLP/JSON at ${path}: expected ${expected}, got ${describe(value)}`,
+  );
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Returns the OTLP/JSON object `json` converted for `type.fromObject`: ids as Buffers, 64-bit
+ * integers as checked decimal strings, every value checked against its field's type. Throws
+ * OtlpDecodeError naming the path of the first wrong value.
+ */
+export function normaliseJson(
+  type: protobuf.Type,
+  json: unknown,
+  path: string,
+  depth = 0,
+): Record<string, unknown> {
+  if (!isObject(json)) fail(path, 'an object', json);
+  if (depth > MAX_DEPTH) {
+    throw new OtlpDecodeError(`invalid OTLP/JSON at ${path}: nested deeper than ${MAX_DEPTH}`);
+  }
+  const out: Record<string, unknown> = {};
+  const fields = type.fields;
+  for (const key of Object.keys(json)) {
+    if (!Object.hasOwn(fields, key)) continue; // unknown fields are ignored
+    const field = fields[key] as protobuf.Field;
+    const value = json[key];
+    if (value === null || value === undefined) continue;
+    const at = `${path}.${key}`;
+    if (field.repeated) {
+      if (!Array.isArray(value)) fail(at, 'an array', value);
+      out[key] = value.map((item, i) => normaliseValue(field, item, `${at}[${i}]`, depth));
+    } else {
+      out[key] = normaliseValue(field, value, at, depth);
+    }
+  }
+  return out;
+}
+
+function normaliseValue(field: protobuf.Field, value: unknown, at: string, depth: number): unknown {
+  const resolved = field.resolvedType;
+  if (resolved !== null && 'fields' in resolved) {
+    return normaliseJson(resolved, value, at, depth + 1);
+  }
+  if (resolved !== null) return normaliseEnum(resolved, value, at);
+  const type = field.type;
+  if (type === 'string') return typeof value === 'string' ? value : fail(at, 'a string', value);
+  if (type === 'bool') return typeof value === 'boolean' ? value : fail(at, 'a boolean', value);
+  if (type === 'double' || type === 'float') return normaliseDouble(value, at);
+  if (type === 'bytes') return normaliseBytes(field.name, value, at);
+  if (INT64.has(type)) return normaliseInt64(value, at, INT64_MIN, INT64_MAX);
+  if (UINT64.has(type)) return normaliseInt64(value, at, 0n, UINT64_MAX);
+  if (INT32.has(type)) return normaliseInt32(value, at, -(2 ** 31), 2 ** 31 - 1);
+  if (UINT32.has(type)) return normaliseInt32(value, at, 0, 2 ** 32 - 1);
+  return fail(at, `a ${type}`, value);
+}
+
+function normaliseEnum(type: protobuf.Enum, value: unknown, at: string): number {
+  if (typeof value === 'number' && Number.isInteger(value)) return value;
+  if (typeof value === 'string' && Object.hasOwn(type.values, value)) {
+    return type.values[value] as number;
+  }
+  return fail(at, `an integer (enum ${type.name})`, value);
+}
+
+function normaliseDouble(value: unknown, at: string): number {
+  if (typeof value === 'number') return value;
+  if (value === 'NaN') return Number.NaN;
+  if (value === 'Infinity') return Number.POSITIVE_INFINITY;
+  if (value === '-Infinity') return Number.NEGATIVE_INFINITY;
+  if (typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value))) {
+    return Number(value);
+  }
+  return fail(at, 'a number', value);
+}
+
+function normaliseInt64(value: unknown, at: string, min: bigint, max: bigint): string {
+  let big: bigint | undefined;
+  if (typeof value === 'number' && Number.isInteger(value)) big = BigInt(value);
+  else if (typeof value === 'string' && INTEGER_TEXT.test(value)) big = BigInt(value);
+  if (big === undefined) return fail(at, 'a 64-bit integer (decimal string or number)', value);
+  if (big < min || big > max) return fail(at, `an integer in [${min}, ${max}]`, value);
+  return big.toString();
+}
+
+function normaliseInt32(value: unknown, at: string, min: number, max: number): number {
+  const n = typeof value === 'string' && INTEGER_TEXT.test(value) ? Number(value) : value;
+  if (typeof n !== 'number' || !Number.isInteger(n)) return fail(at, 'an integer', value);
+  if (n < min || n > max) return fail(at, `an integer in [${min}, ${max}]`, value);
+  return n;
+}
+
+function normaliseBytes(name: string, value: unknown, at: string): Buffer {
+  if (typeof value !== 'string') return fail(at, 'a string', value);
+  if (HEX_ID_FIELDS.has(name)) {
+    return HEX.test(value) ? Buffer.from(value, 'hex') : fail(at, 'a hex id', value);
+  }
+  return BASE64.test(value) ? Buffer.from(value, 'base64') : fail(at, 'base64 bytes', value);
+}

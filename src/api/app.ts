@@ -1,6 +1,7 @@
 import express, { type Express } from 'express';
 import { pinoHttp } from 'pino-http';
 import type { ApiToken } from '../config/tokens';
+import type { ModelStats } from '../model-stats/service';
 import type { Readiness } from '../store/readiness';
 import type { Logger } from '../telemetry/logger';
 import type { Metrics } from '../telemetry/metrics';
@@ -8,6 +9,7 @@ import { errorHandler, notFound } from './middleware/errors';
 import { requestMetrics } from './middleware/request-metrics';
 import { healthRoutes } from './routes/health';
 import { metricsRoutes } from './routes/metrics';
+import { modelRoutes } from './routes/models';
 import { statusRoutes } from './routes/status';
 
 /** What the API needs from the rest of the service; handlers never reach the store themselves. */
@@ -18,6 +20,8 @@ export interface ApiDeps {
   readiness: () => Promise<Readiness>;
   status: () => Promise<Record<string, unknown>>;
   effectiveConfig: () => Record<string, unknown>;
+  /** GET /api/v1/models[/:model/summary|timeseries]; the routes exist only when given. */
+  modelStats?: ModelStats;
 }
 
 const QUIET = /^\/(healthz|readyz|metrics)(\?|$)/;
@@ -40,6 +44,7 @@ export function createApp(deps: ApiDeps): Express {
   app.use(healthRoutes(deps.readiness));
   app.use(metricsRoutes(deps.metrics.registry));
   app.use(statusRoutes(deps.tokens, deps.status, deps.effectiveConfig));
+  if (deps.modelStats !== undefined) app.use(modelRoutes(deps.tokens, deps.modelStats));
   app.use(notFound);
   app.use(errorHandler(deps.log));
   return app;

@@ -1,14 +1,18 @@
 import { createApp } from '../api/app';
 import { bindRefusal } from '../api/bind-safety';
-import { closeServer, listen } from '../api/http-server';
+import { closeServer, type Listening, listen } from '../api/http-server';
 import { redactedConfig } from '../config/redact';
 import { ConfigError } from '../errors';
+import { createReceiver } from '../ingest/receiver';
+import { SinkGate } from '../ingest/sink-gate';
+import { IngestWriter } from '../ingest/writer';
 import { createShutdown } from '../lifecycle/shutdown';
 import { chooseConnection, describeConnection } from '../store/connection';
 import { migrate } from '../store/migrate';
 import { loadMigrationFiles } from '../store/migration-plan';
 import { openStore } from '../store/open';
 import { checkReadiness } from '../store/readiness';
+import { insertIngestRows } from '../store/repositories/ingest-rows';
 import { applyRetention } from '../store/retention';
 import { createLogger } from '../telemetry/logger';
 import { createMetrics } from '../telemetry/metrics';
@@ -40,6 +44,27 @@ export async function runServe(
   const connection = chooseConnection(env);
   const store = openStore(connection, metrics.onStoreCall);
   const startedAt = new Date();
+  // The group-commit writer behind every ingest path (OTLP; a RowSink for the API's feedback).
+  // `intake` refuses rows with 503 until the schema is migrated.
+  const writer = new IngestWriter({
+    insert: (table, body, flushId) => insertIngestRows(store, table, body, flushId),
+    limits: file.ingest.writer,
+    onFlush: (event) => {
+      metrics.onIngestFlush(event);
+      if (event.outcome === 'error') {
+        log.error({ err: event.error, rows: event.rows }, 'ingest flush failed; answering 503');
+      }
+    },
+  });
+  const intake = new SinkGate(writer);
+  const receiver = createReceiver({
+    sink: intake,
+    tokens: env.tokens,
+    log,
+    metrics,
+    settings: file.ingest,
+    retentionDays: env.retention.rawDays,
+  });
 
   const app = createApp({
     tokens: env.tokens,
@@ -55,10 +80,19 @@ export async function runServe(
     effectiveConfig: () => redactedConfig(env, file),
   });
   const api = await listen(app, env.host, env.apiPort);
+  let otlp: Listening;
+  try {
+    otlp = await listen(receiver, env.host, env.otlpPort);
+  } catch (err) {
+    await closeServer(api.server, 1_000);
+    await store.close();
+    throw err;
+  }
   log.info(
     {
       version: VERSION,
       api: `http://${api.host}:${api.port}`,
+      otlp: `http://${otlp.host}:${otlp.port}`,
       store: describeConnection(connection),
       selfTelemetry: telemetry.enabled,
     },
@@ -67,6 +101,13 @@ export async function runServe(
 
   const shutdown = createShutdown(
     [
+      // Intake first: in-flight OTLP requests finish (their rows commit), then the writer flushes
+      // whatever else it accepted, then the API, then the store.
+      {
+        name: 'otlp',
+        run: (remaining) => closeServer(otlp.server, Math.max(remaining - 3_000, 0)),
+      },
+      { name: 'ingest-writer', run: () => writer.shutdown() },
       { name: 'api', run: (remaining) => closeServer(api.server, Math.max(remaining - 1_000, 0)) },
       {
         // Bounded, and leaving time to close the store: a dead collector costs exported spans,
@@ -84,6 +125,7 @@ export async function runServe(
   if (options.migrate) {
     try {
       const result = await migrate(store, files, { log });
+      intake.open();
       await applyRetention(store, env.retention, log);
       log.info({ applied: result.applied.length, total: files.length }, 'store schema current');
     } catch (err) {
@@ -92,5 +134,7 @@ export async function runServe(
       throw err;
     }
   }
+  // With --no-migrate the operator vouches for the schema (open() is idempotent).
+  intake.open();
   return shutdown;
 }

@@ -7,6 +7,7 @@ import type { Logger } from '../telemetry/logger';
 import type { Metrics } from '../telemetry/metrics';
 import { errorHandler, notFound } from './middleware/errors';
 import { requestMetrics } from './middleware/request-metrics';
+import { type FeedbackDeps, feedbackRoutes } from './routes/feedback';
 import { healthRoutes } from './routes/health';
 import { metricsRoutes } from './routes/metrics';
 import { modelRoutes } from './routes/models';
@@ -22,6 +23,8 @@ export interface ApiDeps {
   effectiveConfig: () => Record<string, unknown>;
   /** GET /api/v1/models[/:model/summary|timeseries]; the routes exist only when given. */
   modelStats?: ModelStats;
+  /** POST /api/v1/feedback; the route exists only when given. */
+  feedback?: FeedbackDeps;
 }
 
 const QUIET = /^\/(healthz|readyz|metrics)(\?|$)/;
@@ -45,6 +48,7 @@ export function createApp(deps: ApiDeps): Express {
   app.use(metricsRoutes(deps.metrics.registry));
   app.use(statusRoutes(deps.tokens, deps.status, deps.effectiveConfig));
   if (deps.modelStats !== undefined) app.use(modelRoutes(deps.tokens, deps.modelStats));
+  if (deps.feedback !== undefined) app.use(feedbackRoutes(deps.tokens, deps.feedback));
   app.use(notFound);
   app.use(errorHandler(deps.log));
   return app;

@@ -1,0 +1,50 @@
+import express, { Router } from 'express';
+import type { Clock } from '../../clock';
+import type { ApiToken } from '../../config/tokens';
+import { type FeedbackOptions, parseFeedback } from '../../ingest/feedback';
+import { emptyRows, type RowSink } from '../../ingest/rows';
+import { requireScope } from '../middleware/auth';
+
+/** What POST /api/v1/feedback needs: where rows go, the clock, retention and score ranges. */
+export interface FeedbackDeps {
+  sink: RowSink;
+  clock: Clock;
+  retentionDays: number;
+  scoreRanges: FeedbackOptions['scoreRanges'];
+  /** Largest body accepted, in bytes (default 8 MiB). */
+  maxBodyBytes?: number;
+}
+
+/**
+ * Returns POST /api/v1/feedback (ingest scope): delayed scores and labels, stored in
+ * pending_evaluations until their request is known. Answers 200 {accepted, rejected, errors}
+ * once the sink has committed the valid items; 400 when the body is not a JSON array or object.
+ */
+export function feedbackRoutes(tokens: readonly ApiToken[], deps: FeedbackDeps): Router {
+  const router = Router();
+  router.post(
+    '/api/v1/feedback',
+    requireScope(tokens, 'ingest'),
+    // Any content type is read as JSON (curl -d sends form-urlencoded); primitives reach
+    // parseFeedback, which says what was expected.
+    express.json({ type: () => true, strict: false, limit: deps.maxBodyBytes ?? 8 * 1024 * 1024 }),
+    async (req, res) => {
+      // body-parser turns an empty body into {}; an empty body is not one empty item.
+      const length = req.headers['content-length'];
+      const empty = req.headers['transfer-encoding'] === undefined && (length ?? '0') === '0';
+      const verdict = parseFeedback(empty ? undefined : req.body, {
+        now: deps.clock.now(),
+        retentionDays: deps.retentionDays,
+        scoreRanges: deps.scoreRanges,
+      });
+      if (verdict.rows.length > 0)
+        await deps.sink.write({ ...emptyRows(), pending_evaluations: verdict.rows });
+      res.json({
+        accepted: verdict.rows.length,
+        rejected: verdict.errors.length,
+        errors: verdict.errors,
+      });
+    },
+  );
+  return router;
+}

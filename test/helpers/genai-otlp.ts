@@ -10,6 +10,7 @@ export function anyValue(v: unknown): JsonAnyValue {
   if (typeof v === 'boolean') return { boolValue: v };
   if (typeof v === 'bigint') return { intValue: v.toString() };
   if (typeof v === 'number') {
+    if (!Number.isFinite(v)) return { doubleValue: String(v) }; // OTLP/JSON: "NaN", "Infinity"
     return Number.isInteger(v) ? { intValue: String(v) } : { doubleValue: v };
   }
   if (Array.isArray(v)) return { arrayValue: { values: v.map(anyValue) } };
@@ -55,6 +56,7 @@ export interface SpanSpec {
   parentSpanId?: string;
   startMs: number;
   durationMs?: number;
+  startTimeUnixNano?: string;
   endTimeUnixNano?: string;
   attributes?: object;
   events?: { name: string; timeUnixNano?: string; attributes?: object }[];
@@ -64,7 +66,7 @@ export interface SpanSpec {
 
 /** Returns an OTLP/JSON span. */
 export function span(spec: SpanSpec, i = 1): Record<string, unknown> {
-  const start = nanos(spec.startMs);
+  const start = spec.startTimeUnixNano ?? nanos(spec.startMs);
   const end = spec.endTimeUnixNano ?? nanos(spec.startMs + (spec.durationMs ?? 100));
   const out: Record<string, unknown> = {
     traceId: spec.traceId ?? hexId(i, 16),

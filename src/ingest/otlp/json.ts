@@ -22,6 +22,16 @@ const INTEGER_TEXT = /^-?\d+$/;
 // without bound.
 const MAX_DEPTH = 100;
 
+// A wrong value, thrown from where it is found; each level on the way up adds its key, so the
+// path text is only built when there is an error to report.
+class WrongValue extends Error {
+  readonly path: (string | number)[] = [];
+
+  constructor(readonly expected: string) {
+    super(expected);
+  }
+}
+
 function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
@@ -29,10 +39,8 @@ function describe(value: unknown): string {
   return typeof value === 'object' ? 'an object' : `${typeof value} ${String(value)}`;
 }
 
-function fail(path: string, expected: string, value: unknown): never {
-  throw new OtlpDecodeError(
-    `invalid OTLP/JSON at ${path}: expected ${expected}, got ${describe(value)}`,
-  );
+function fail(expected: string, value: unknown): never {
+  throw new WrongValue(`${expected}, got ${describe(value)}`);
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -41,64 +49,91 @@ function isObject(value: unknown): value is Record<string, unknown> {
 
 /**
  * Returns the OTLP/JSON object `json` converted for `type.fromObject`: ids as Buffers, 64-bit
- * integers as checked decimal strings, every value checked against its field's type. Throws
- * OtlpDecodeError naming the path of the first wrong value.
+ * integers as checked Long bits, every value checked against its field's type. Throws
+ * OtlpDecodeError naming the path (from `root`) of the first wrong value.
  */
 export function normaliseJson(
   type: protobuf.Type,
   json: unknown,
-  path: string,
-  depth = 0,
+  root: string,
 ): Record<string, unknown> {
-  if (!isObject(json)) fail(path, 'an object', json);
-  if (depth > MAX_DEPTH) {
-    throw new OtlpDecodeError(`invalid OTLP/JSON at ${path}: nested deeper than ${MAX_DEPTH}`);
+  try {
+    return normaliseMessage(type, json, 0);
+  } catch (err) {
+    if (!(err instanceof WrongValue)) throw err;
+    let path = root;
+    for (const part of err.path) path += typeof part === 'number' ? `[${part}]` : `.${part}`;
+    throw new OtlpDecodeError(`invalid OTLP/JSON at ${path}: ${err.expected}`);
   }
+}
+
+function normaliseMessage(
+  type: protobuf.Type,
+  json: unknown,
+  depth: number,
+): Record<string, unknown> {
+  if (!isObject(json)) fail('expected an object', json);
+  if (depth > MAX_DEPTH) throw new WrongValue(`nested deeper than ${MAX_DEPTH}`);
   const out: Record<string, unknown> = {};
   const fields = type.fields;
-  for (const key of Object.keys(json)) {
-    if (!Object.hasOwn(fields, key)) continue; // unknown fields are ignored
-    const field = fields[key] as protobuf.Field;
-    const value = json[key];
-    if (value === null || value === undefined) continue;
-    const at = `${path}.${key}`;
-    if (field.repeated) {
-      if (!Array.isArray(value)) fail(at, 'an array', value);
-      out[key] = value.map((item, i) => normaliseValue(field, item, `${at}[${i}]`, depth));
-    } else {
-      out[key] = normaliseValue(field, value, at, depth);
+  let key = '';
+  let index = -1;
+  try {
+    for (key of Object.keys(json)) {
+      index = -1;
+      if (!Object.hasOwn(fields, key)) continue; // unknown fields are ignored
+      const field = fields[key] as protobuf.Field;
+      const value = json[key];
+      if (value === null || value === undefined) continue;
+      if (field.repeated) {
+        if (!Array.isArray(value)) fail('expected an array', value);
+        const items = new Array(value.length);
+        for (index = 0; index < value.length; index++) {
+          items[index] = normaliseValue(field, value[index], depth);
+        }
+        out[key] = items;
+      } else {
+        out[key] = normaliseValue(field, value, depth);
+      }
     }
+  } catch (err) {
+    if (err instanceof WrongValue) {
+      if (index >= 0) err.path.unshift(index);
+      err.path.unshift(key);
+    }
+    throw err;
   }
   return out;
 }
 
-function normaliseValue(field: protobuf.Field, value: unknown, at: string, depth: number): unknown {
+function normaliseValue(field: protobuf.Field, value: unknown, depth: number): unknown {
   const resolved = field.resolvedType;
-  if (resolved !== null && 'fields' in resolved) {
-    return normaliseJson(resolved, value, at, depth + 1);
-  }
-  if (resolved !== null) return normaliseEnum(resolved, value, at);
+  if (resolved !== null && 'fields' in resolved)
+    return normaliseMessage(resolved, value, depth + 1);
+  if (resolved !== null) return normaliseEnum(resolved, value);
   const type = field.type;
-  if (type === 'string') return typeof value === 'string' ? value : fail(at, 'a string', value);
-  if (type === 'bool') return typeof value === 'boolean' ? value : fail(at, 'a boolean', value);
-  if (type === 'double' || type === 'float') return normaliseDouble(value, at);
-  if (type === 'bytes') return normaliseBytes(field.name, value, at);
-  if (INT64.has(type)) return normaliseInt64(value, at, INT64_MIN, INT64_MAX);
-  if (UINT64.has(type)) return normaliseInt64(value, at, 0n, UINT64_MAX);
-  if (INT32.has(type)) return normaliseInt32(value, at, -(2 ** 31), 2 ** 31 - 1);
-  if (UINT32.has(type)) return normaliseInt32(value, at, 0, 2 ** 32 - 1);
-  return fail(at, `a ${type}`, value);
+  if (type === 'string')
+    return typeof value === 'string' ? value : fail('expected a string', value);
+  if (type === 'bool')
+    return typeof value === 'boolean' ? value : fail('expected a boolean', value);
+  if (type === 'double' || type === 'float') return normaliseDouble(value);
+  if (type === 'bytes') return normaliseBytes(field.name, value);
+  if (INT64.has(type)) return normaliseInt64(value, INT64_MIN, INT64_MAX);
+  if (UINT64.has(type)) return normaliseInt64(value, 0n, UINT64_MAX);
+  if (INT32.has(type)) return normaliseInt32(value, -(2 ** 31), 2 ** 31 - 1);
+  if (UINT32.has(type)) return normaliseInt32(value, 0, 2 ** 32 - 1);
+  return fail(`expected a ${type}`, value);
 }
 
-function normaliseEnum(type: protobuf.Enum, value: unknown, at: string): number {
+function normaliseEnum(type: protobuf.Enum, value: unknown): number {
   if (typeof value === 'number' && Number.isInteger(value)) return value;
   if (typeof value === 'string' && Object.hasOwn(type.values, value)) {
     return type.values[value] as number;
   }
-  return fail(at, `an integer (enum ${type.name})`, value);
+  return fail(`expected an integer (enum ${type.name})`, value);
 }
 
-function normaliseDouble(value: unknown, at: string): number {
+function normaliseDouble(value: unknown): number {
   if (typeof value === 'number') return value;
   if (value === 'NaN') return Number.NaN;
   if (value === 'Infinity') return Number.POSITIVE_INFINITY;
@@ -106,29 +141,38 @@ function normaliseDouble(value: unknown, at: string): number {
   if (typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value))) {
     return Number(value);
   }
-  return fail(at, 'a number', value);
+  return fail('expected a number', value);
 }
 
-function normaliseInt64(value: unknown, at: string, min: bigint, max: bigint): string {
+// Returned as Long-like bits: fromObject then builds the Long without parsing decimal text again.
+function normaliseInt64(
+  value: unknown,
+  min: bigint,
+  max: bigint,
+): { low: number; high: number; unsigned: boolean } {
   let big: bigint | undefined;
   if (typeof value === 'number' && Number.isInteger(value)) big = BigInt(value);
   else if (typeof value === 'string' && INTEGER_TEXT.test(value)) big = BigInt(value);
-  if (big === undefined) return fail(at, 'a 64-bit integer (decimal string or number)', value);
-  if (big < min || big > max) return fail(at, `an integer in [${min}, ${max}]`, value);
-  return big.toString();
+  if (big === undefined) return fail('expected a 64-bit integer (decimal string or number)', value);
+  if (big < min || big > max) return fail(`expected an integer in [${min}, ${max}]`, value);
+  return {
+    low: Number(BigInt.asIntN(32, big)),
+    high: Number(BigInt.asIntN(32, big >> 32n)),
+    unsigned: min === 0n,
+  };
 }
 
-function normaliseInt32(value: unknown, at: string, min: number, max: number): number {
+function normaliseInt32(value: unknown, min: number, max: number): number {
   const n = typeof value === 'string' && INTEGER_TEXT.test(value) ? Number(value) : value;
-  if (typeof n !== 'number' || !Number.isInteger(n)) return fail(at, 'an integer', value);
-  if (n < min || n > max) return fail(at, `an integer in [${min}, ${max}]`, value);
+  if (typeof n !== 'number' || !Number.isInteger(n)) return fail('expected an integer', value);
+  if (n < min || n > max) return fail(`expected an integer in [${min}, ${max}]`, value);
   return n;
 }
 
-function normaliseBytes(name: string, value: unknown, at: string): Buffer {
-  if (typeof value !== 'string') return fail(at, 'a string', value);
+function normaliseBytes(name: string, value: unknown): Buffer {
+  if (typeof value !== 'string') return fail('expected a string', value);
   if (HEX_ID_FIELDS.has(name)) {
-    return HEX.test(value) ? Buffer.from(value, 'hex') : fail(at, 'a hex id', value);
+    return HEX.test(value) ? Buffer.from(value, 'hex') : fail('expected a hex id', value);
   }
-  return BASE64.test(value) ? Buffer.from(value, 'base64') : fail(at, 'base64 bytes', value);
+  return BASE64.test(value) ? Buffer.from(value, 'base64') : fail('expected base64 bytes', value);
 }

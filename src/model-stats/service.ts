@@ -10,6 +10,7 @@ import {
   requestTotals,
   scoreSeries,
   scoreTotals,
+  stepQuantiles,
 } from '../store/repositories/model-stats';
 import type { Store } from '../store/store';
 import { type ModelSummary, shapeSummary, summaryLevels } from './summary';
@@ -20,7 +21,9 @@ import {
   pointCount,
   requestPoints,
   scorePoints,
+  stepLevels,
   type Timeseries,
+  withQuantiles,
 } from './timeseries';
 import { alignToMinutes, iso, resolveRange, type TimeRange } from './window';
 
@@ -119,7 +122,21 @@ export function createModelStats(store: Store, clock: Clock): ModelStats {
         const steps = await scoreSeries(store, model, metric.score, window, stepSeconds);
         return { ...base, points: scorePoints({ window, stepSeconds, steps }) };
       }
-      const steps = await requestSeries(store, model, window, stepSeconds, metric.quantile);
+      const sums = await requestSeries(store, model, window, stepSeconds);
+      const { quantile } = metric;
+      // Levels depend on each step's count (numpy's rank), hence a second query.
+      const answers =
+        quantile === undefined
+          ? new Map<number, Array<number | null>>()
+          : await stepQuantiles(
+              store,
+              model,
+              window,
+              stepSeconds,
+              quantile.column,
+              stepLevels(sums, quantile.column, quantile.level),
+            );
+      const steps = withQuantiles(sums, quantile, answers);
       return {
         ...base,
         points: requestPoints({ metric: metric.name, window, stepSeconds, nowMs, steps }),

@@ -6,12 +6,12 @@
 // the part of the step inside the window (and before now). Every step of the window gets a point:
 // counts are 0 where nothing happened, means, rates and quantiles null.
 //
-// Quantile points are ClickHouse's t-digest estimate at level q for the step (one query for all
-// steps). The summary instead interpolates at numpy's rank, which needs the value count first;
-// for steps with many values both agree within ~0.5 %, for a step with fewer than ~200 values a
-// point is the order statistic at rank ceil(q n) - 1 (Hyndman-Fan type 1), which can differ from
-// the summary over the same minutes by one gap between neighbouring values.
-import type { DigestColumn, RequestStep, RequestSums, ScoreStep } from './types';
+// Quantile points are read like the summary's (quantiles.ts: the digest at the two order
+// statistics around numpy's rank, interpolated), each step at its own levels, so a point equals
+// the summary over that step's minutes.
+import { fromRankLevels, rankLevels } from './quantiles';
+import { digestCounts } from './summary';
+import type { DigestColumn, RequestStep, RequestStepSums, RequestSums, ScoreStep } from './types';
 import { elapsedSeconds, iso, MINUTE_MS, type TimeRange } from './window';
 
 /** At most this many points per answer. */
@@ -183,6 +183,32 @@ function stepSeconds(start: number, stepMs: number, window: TimeRange, nowMs: nu
     Math.min(start + stepMs, window.toMs),
     nowMs,
   );
+}
+
+/** Returns per step the digest levels of quantile q at numpy's rank (steps without values omitted). */
+export function stepLevels(
+  steps: readonly RequestStepSums[],
+  column: DigestColumn,
+  q: number,
+): Array<{ startMs: number; levels: number[] }> {
+  return steps.flatMap((step) => {
+    const n = digestCounts(step)[column];
+    return n === 0 ? [] : [{ startMs: step.startMs, levels: rankLevels(n, [q]) }];
+  });
+}
+
+/** Returns the steps with `quantile` set from the digest's answers at stepLevels (null without). */
+export function withQuantiles(
+  steps: readonly RequestStepSums[],
+  quantile: { column: DigestColumn; level: number } | undefined,
+  answers: ReadonlyMap<number, ReadonlyArray<number | null>>,
+): RequestStep[] {
+  return steps.map((step) => {
+    if (quantile === undefined) return { ...step, quantile: null };
+    const n = digestCounts(step)[quantile.column];
+    const [value] = fromRankLevels(n, [quantile.level], answers.get(step.startMs) ?? []);
+    return { ...step, quantile: value ?? null };
+  });
 }
 
 /** Returns the points of a request metric: one per step of the window, empty steps filled. */

@@ -21,9 +21,13 @@ export interface RequestSums {
   cache_hits: number;
 }
 
-/** Request sums of one step, keyed by its start (epoch ms), with a digest quantile when asked. */
-export interface RequestStep extends RequestSums {
+/** Request sums of one step, keyed by its start (epoch ms). */
+export interface RequestStepSums extends RequestSums {
   startMs: number;
+}
+
+/** Request sums of one step with the quantile a timeseries asked for (null when none). */
+export interface RequestStep extends RequestStepSums {
   quantile: number | null;
 }
 

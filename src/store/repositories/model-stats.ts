@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type {
   DigestColumn,
   ModelSeen,
-  RequestStep,
+  RequestStepSums,
   RequestSums,
   ScoreStep,
   ScoreSums,
@@ -171,29 +171,68 @@ const BUCKET = 'intDiv(toUnixTimestamp(minute), {step:UInt32}) * {step:UInt32}';
 
 /**
  * Returns the request sums per step (steps aligned to multiples of `stepSeconds` since the
- * epoch; steps without rows are absent), plus the t-digest quantile at `quantile.level` when given.
+ * epoch; steps without rows are absent).
  */
 export async function requestSeries(
   store: Store,
   model: string,
   range: TimeRange,
   stepSeconds: number,
-  quantile?: { column: DigestColumn; level: number },
-): Promise<RequestStep[]> {
-  const digest =
-    quantile === undefined
-      ? 'CAST(NULL AS Nullable(Float64)) AS quantile'
-      : `quantileTDigestMerge({level:Float64})(${DIGEST_STATE[quantile.column]}) AS quantile`;
+): Promise<RequestStepSums[]> {
   return store.query({
     tag: 'model_stats.request_series',
-    sql: `SELECT ${BUCKET} * 1000 AS start_ms, ${SUMS}, ${digest}
+    sql: `SELECT ${BUCKET} * 1000 AS start_ms, ${SUMS}
           FROM {db:Identifier}.requests_1m WHERE ${IN_WINDOW}
           GROUP BY start_ms ORDER BY start_ms`,
-    params: { ...windowParams(model, range), step: stepSeconds, level: quantile?.level ?? 0 },
+    params: { ...windowParams(model, range), step: stepSeconds },
     schema: requestSums
-      .extend({ start_ms: count, quantile: z.number().nullable() })
+      .extend({ start_ms: count })
       .transform(({ start_ms, ...rest }) => ({ ...rest, startMs: start_ms })),
   });
+}
+
+// Steps per quantile query: keeps the statement far below max_query_size (256 KiB).
+const STEPS_PER_QUERY = 200;
+
+/**
+ * Returns, per step asked for, the merged t-digest's answers at that step's own levels (null
+ * where the digest is empty). One aggregate per step (-If on the step), since levels are
+ * aggregate parameters and differ from step to step; STEPS_PER_QUERY steps per statement.
+ */
+export async function stepQuantiles(
+  store: Store,
+  model: string,
+  range: TimeRange,
+  stepSeconds: number,
+  column: DigestColumn,
+  steps: ReadonlyArray<{ startMs: number; levels: readonly number[] }>,
+): Promise<Map<number, Array<number | null>>> {
+  const answers = new Map<number, Array<number | null>>();
+  const wanted = steps.filter((s) => s.levels.length > 0);
+  for (let offset = 0; offset < wanted.length; offset += STEPS_PER_QUERY) {
+    const chunk = wanted.slice(offset, offset + STEPS_PER_QUERY);
+    const params: Record<string, unknown> = { ...windowParams(model, range), step: stepSeconds };
+    const selects = chunk.map((s, i) => {
+      params[`s${i}`] = s.startMs / 1000;
+      const levels = s.levels.map((level, j) => {
+        params[`l${i}_${j}`] = level;
+        return `{l${i}_${j}:Float64}`;
+      });
+      return `quantilesTDigestMergeIf(${levels.join(',')})(digest, bucket = {s${i}:UInt32}) AS q${i}`;
+    });
+    const [row] = await store.query({
+      tag: 'model_stats.step_quantiles',
+      sql: `SELECT ${selects.join(',\n')} FROM (
+              SELECT ${BUCKET} AS bucket, ${DIGEST_STATE[column]} AS digest
+              FROM {db:Identifier}.requests_1m WHERE ${IN_WINDOW})`,
+      params,
+      schema: z.record(z.string(), z.array(z.number().nullable())),
+    });
+    chunk.forEach((s, i) => {
+      answers.set(s.startMs, row?.[`q${i}`] ?? []);
+    });
+  }
+  return answers;
 }
 
 /** Returns one score name's count and sum of numeric scores per step (steps without scores absent). */

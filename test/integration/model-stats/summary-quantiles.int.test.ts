@@ -3,6 +3,7 @@
 // sizes from 20 to 4,000 values, spread over 30 minutes and 3 services so that many per-minute
 // states are merged — and why the rank alignment is needed on small windows.
 import { createModelStats } from '../../../src/model-stats/service';
+import { parseMetric } from '../../../src/model-stats/timeseries';
 import { migrate } from '../../../src/store/migrate';
 import { loadMigrationFiles } from '../../../src/store/migration-plan';
 import type { Store } from '../../../src/store/store';
@@ -46,6 +47,14 @@ const CASES: Case[] = Object.entries(SHAPES).flatMap(([shape, draw], s) =>
   }),
 );
 
+// One model with values in each of 300 minutes: a per-minute timeseries needs more than one
+// step-quantile statement (200 steps per statement).
+const DENSE_FROM = FROM - 300 * MINUTE;
+const DENSE = Array.from({ length: 300 * 3 }, (_, i) => ({
+  ms: DENSE_FROM + Math.floor(i / 3) * MINUTE + (i % 3) * 1000,
+  latency: 10 + ((i * 7919) % 1000) / 10,
+}));
+
 let store: Store;
 
 beforeAll(async () => {
@@ -71,6 +80,14 @@ beforeAll(async () => {
       });
     }
   }
+  await sink.write({
+    inference_requests: DENSE.map((d) =>
+      requestRow({ ts: tsText(d.ms), model: 'dense', latency_ms: d.latency }),
+    ),
+    evaluations: [],
+    pending_evaluations: [],
+    metric_points: [],
+  });
 }, 120_000);
 
 afterAll(async () => {
@@ -109,5 +126,26 @@ describe('summary quantiles against numpy', () => {
       }
     }
     expect(misses.length).toBeGreaterThan(0);
+  });
+});
+
+describe('timeseries quantiles over many steps', () => {
+  it("p95 per minute over 300 minutes: every point is numpy's p95 of its minute", async () => {
+    const stats = createModelStats(store, { now: () => new Date(TO) });
+    const metric = parseMetric('latency_ms_p95');
+    if ('error' in metric) throw new Error(metric.error);
+    const t = await stats.timeseries('dense', {
+      from: DENSE_FROM,
+      to: FROM,
+      metric,
+      stepSeconds: 60,
+    });
+    expect(t.points).toHaveLength(300);
+    for (const [i, point] of t.points.entries()) {
+      const values = DENSE.slice(3 * i, 3 * i + 3)
+        .map((d) => d.latency)
+        .sort((a, b) => a - b);
+      expect(relativeError(point.value as number, numpyQuantile(values, 0.95))).toBeLessThan(1e-6);
+    }
   });
 });

@@ -7,7 +7,9 @@ import {
   REQUEST_METRICS,
   requestPoints,
   scorePoints,
+  stepLevels,
   stepStarts,
+  withQuantiles,
 } from '../../../src/model-stats/timeseries';
 import type { RequestStep } from '../../../src/model-stats/types';
 
@@ -144,5 +146,22 @@ describe('scorePoints', () => {
       steps: [{ startMs: H + MIN, scored: 4, valueSum: 3 }],
     });
     expect(points.map((p) => p.value)).toEqual([null, 0.75]);
+  });
+});
+
+describe("per-step quantiles at numpy's rank", () => {
+  const steps = [step(H, { requests: 4, ttft_count: 2 }), step(H + MIN, { requests: 0 })];
+
+  it('stepLevels asks each step with values for its own two levels', () => {
+    expect(stepLevels(steps, 'latency', 0.5)).toEqual([{ startMs: H, levels: [0.375, 0.625] }]);
+    expect(stepLevels(steps, 'ttft', 0.5)).toEqual([{ startMs: H, levels: [0.25, 0.75] }]);
+    expect(stepLevels(steps, 'queue', 0.5)).toEqual([]);
+  });
+
+  it('withQuantiles interpolates the answers; null for steps without values or without a quantile', () => {
+    const answers = new Map([[H, [20, 30]]]);
+    const filled = withQuantiles(steps, { column: 'latency', level: 0.5 }, answers);
+    expect(filled.map((s) => s.quantile)).toEqual([25, null]);
+    expect(withQuantiles(steps, undefined, answers).map((s) => s.quantile)).toEqual([null, null]);
   });
 });

@@ -1,18 +1,22 @@
 import { createApp } from '../api/app';
 import { bindRefusal } from '../api/bind-safety';
 import { closeServer, type Listening, listen } from '../api/http-server';
+import { systemClock } from '../clock';
 import { redactedConfig } from '../config/redact';
 import { ConfigError } from '../errors';
+import { createAttribution } from '../ingest/attribution';
 import { createReceiver } from '../ingest/receiver';
 import { SinkGate } from '../ingest/sink-gate';
 import { IngestWriter } from '../ingest/writer';
 import { createShutdown } from '../lifecycle/shutdown';
+import { createModelStats } from '../model-stats/service';
 import { chooseConnection, describeConnection } from '../store/connection';
 import { migrate } from '../store/migrate';
 import { loadMigrationFiles } from '../store/migration-plan';
 import { openStore } from '../store/open';
 import { checkReadiness } from '../store/readiness';
 import { insertIngestRows } from '../store/repositories/ingest-rows';
+import { movePendingEvaluations } from '../store/repositories/pending-evaluations';
 import { applyRetention } from '../store/retention';
 import { createLogger } from '../telemetry/logger';
 import { createMetrics } from '../telemetry/metrics';
@@ -78,6 +82,18 @@ export async function runServe(
       readiness: await checkReadiness(store, files),
     }),
     effectiveConfig: () => redactedConfig(env, file),
+    modelStats: createModelStats(store, systemClock),
+    feedback: {
+      sink: intake,
+      clock: systemClock,
+      retentionDays: env.retention.rawDays,
+      scoreRanges: file.ingest.scoreRanges,
+    },
+  });
+  // Moves scores that arrived before their request into `evaluations` once it is stored.
+  const attribution = createAttribution({
+    move: (limit) => movePendingEvaluations(store, limit),
+    log,
   });
   const api = await listen(app, env.host, env.apiPort);
   let otlp: Listening;
@@ -101,14 +117,24 @@ export async function runServe(
 
   const shutdown = createShutdown(
     [
-      // Intake first: in-flight OTLP requests finish (their rows commit), then the writer flushes
-      // whatever else it accepted, then the API, then the store.
+      // Both listeners stop accepting and drain together (in-flight OTLP and feedback requests
+      // finish: the writer still commits their rows), then the writer flushes whatever else it
+      // accepted, attribution makes a last pass, and the store closes.
       {
-        name: 'otlp',
-        run: (remaining) => closeServer(otlp.server, Math.max(remaining - 3_000, 0)),
+        name: 'listeners',
+        run: async (remaining) => {
+          const grace = Math.max(remaining - 3_000, 0);
+          await Promise.all([closeServer(otlp.server, grace), closeServer(api.server, grace)]);
+        },
       },
       { name: 'ingest-writer', run: () => writer.shutdown() },
-      { name: 'api', run: (remaining) => closeServer(api.server, Math.max(remaining - 1_000, 0)) },
+      {
+        name: 'attribution',
+        run: async () => {
+          await attribution.stop();
+          await attribution.runOnce();
+        },
+      },
       {
         // Bounded, and leaving time to close the store: a dead collector costs exported spans,
         // not a clean exit.
@@ -127,6 +153,7 @@ export async function runServe(
       const result = await migrate(store, files, { log });
       intake.open();
       await applyRetention(store, env.retention, log);
+      attribution.start();
       log.info({ applied: result.applied.length, total: files.length }, 'store schema current');
     } catch (err) {
       log.fatal({ err }, 'migrations failed; stopping');
@@ -134,7 +161,8 @@ export async function runServe(
       throw err;
     }
   }
-  // With --no-migrate the operator vouches for the schema (open() is idempotent).
+  // With --no-migrate the operator vouches for the schema (open() and start() are idempotent).
   intake.open();
+  attribution.start();
   return shutdown;
 }

@@ -65,23 +65,30 @@ interface Waiter {
   reject: (err: AppError) => void;
 }
 
+/** One write: its JSONEachRow text per table, and who waits for it. */
+interface Entry {
+  bodies: Partial<Record<IngestTable, string>>;
+  waiter: Waiter;
+}
+
 interface Batch {
-  bodies: Record<IngestTable, string[]>;
+  entries: Entry[];
   rows: Record<IngestTable, number>;
   rowCount: number;
   bytes: number;
-  waiters: Waiter[];
 }
 
 function emptyBatch(): Batch {
-  const bodies = {} as Record<IngestTable, string[]>;
   const rows = {} as Record<IngestTable, number>;
-  for (const table of INGEST_TABLES) {
-    bodies[table] = [];
-    rows[table] = 0;
-  }
-  return { bodies, rows, rowCount: 0, bytes: 0, waiters: [] };
+  for (const table of INGEST_TABLES) rows[table] = 0;
+  return { entries: [], rows, rowCount: 0, bytes: 0 };
 }
+
+/** Pauses before retrying the tables a flush has not committed yet (the others did). */
+const PARTIAL_RETRY_DELAYS_MS = [100, 500];
+
+// A store that answered "no" to the statement (500), rather than one that could not be reached.
+const isRefusal = (err: unknown) => err instanceof AppError && err.status === 500;
 
 /**
  * A RowSink that group-commits: `write` resolves once the rows are committed, rejects with 429
@@ -148,15 +155,16 @@ export class IngestWriter implements RowSink {
 
     const batch = this.pending ?? emptyBatch();
     this.pending = batch;
+    const entryBodies: Entry['bodies'] = {};
     for (const [table, body, count] of bodies) {
-      batch.bodies[table].push(body);
+      entryBodies[table] = body;
       batch.rows[table] += count;
       batch.rowCount += count;
     }
     batch.bytes += bytes;
     this.held += bytes;
     const committed = new Promise<void>((resolve, reject) => {
-      batch.waiters.push({ resolve, reject });
+      batch.entries.push({ bodies: entryBodies, waiter: { resolve, reject } });
     });
     if (batch.rowCount >= this.limits.maxBatchRows) this.startFlush();
     else this.armTimer();
@@ -208,48 +216,98 @@ export class IngestWriter implements RowSink {
     });
   }
 
+  // Inserts the entries' rows table by table under one flush id, skipping and recording the
+  // tables already committed; returns the first failure.
+  private async insertTables(
+    entries: readonly Entry[],
+    flushId: string,
+    done: Set<IngestTable>,
+  ): Promise<unknown> {
+    try {
+      for (const table of INGEST_TABLES) {
+        if (done.has(table)) continue;
+        const body = entries.map((e) => e.bodies[table] ?? '').join('');
+        if (body !== '') await this.options.insert(table, body, flushId);
+        done.add(table);
+      }
+      return undefined;
+    } catch (err) {
+      return err;
+    }
+  }
+
   // Never rejects: the outcome goes to the batch's waiters.
+  //  - All tables commit: every write resolves.
+  //  - Some tables committed, then one failed: the rest is retried under the same flush id (a
+  //    table sent twice is dropped by its deduplication token), so a client's resend cannot
+  //    store the committed tables twice.
+  //  - The store refused the statement (500): each write is inserted alone, so one bad request
+  //    cannot fail the others; it alone is refused (400, not retried). If every write is refused
+  //    alone too, the store is failing, not the rows.
+  //  - Otherwise (unreachable, or refused throughout): 503 to all and a cooldown.
   private async commit(batch: Batch): Promise<void> {
     const started = performance.now();
     const flushId = randomUUID();
-    let failure: unknown;
-    try {
-      for (const table of INGEST_TABLES) {
-        if (batch.rows[table] === 0) continue;
-        const body = batch.bodies[table].join('');
-        batch.bodies[table] = [];
-        await this.options.insert(table, body, flushId);
+    const done = new Set<IngestTable>();
+    let failure = await this.insertTables(batch.entries, flushId, done);
+    for (const delay of PARTIAL_RETRY_DELAYS_MS) {
+      if (failure === undefined || done.size === 0) break;
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      failure = await this.insertTables(batch.entries, flushId, done);
+    }
+    let settled = false;
+    if (failure !== undefined && isRefusal(failure) && batch.entries.length > 1) {
+      const alone = await Promise.all(
+        batch.entries.map(async (entry, i) => {
+          const err = await this.insertTables([entry], `${flushId}-${i}`, new Set(done));
+          return { entry, err };
+        }),
+      );
+      const refused = alone.filter((a) => a.err !== undefined);
+      if (refused.length < alone.length) {
+        for (const { entry, err } of alone) {
+          if (err === undefined) entry.waiter.resolve();
+          else entry.waiter.reject(rowsRefused(err));
+        }
+        settled = true;
+        failure = undefined;
       }
-    } catch (err) {
-      failure = err;
     }
     this.held -= batch.bytes;
     if (failure === undefined) {
-      for (const waiter of batch.waiters) waiter.resolve();
+      if (!settled) for (const entry of batch.entries) entry.waiter.resolve();
     } else {
       // Open the circuit: refuse new writes for the cooldown, and give back what was waiting
       // rather than pile it onto a failing store.
       this.failingUntil = this.clock.now().getTime() + this.limits.cooldownMs;
       const refusal = storeFailing(this.limits.cooldownMs, failure);
-      for (const waiter of batch.waiters) waiter.reject(refusal);
+      for (const entry of batch.entries) entry.waiter.reject(refusal);
       const waiting = this.pending;
       if (waiting !== undefined && !this.stopped) {
         this.pending = undefined;
         this.clearTimer();
         this.held -= waiting.bytes;
-        for (const waiter of waiting.waiters) waiter.reject(refusal);
+        for (const entry of waiting.entries) entry.waiter.reject(refusal);
       }
     }
     this.options.onFlush?.({
       rows: { ...batch.rows },
       bytes: batch.bytes,
-      writes: batch.waiters.length,
+      writes: batch.entries.length,
       durationMs: performance.now() - started,
       outcome: failure === undefined ? 'ok' : 'error',
       ...(failure === undefined ? {} : { error: failure }),
       queuedBytes: this.held,
     });
   }
+}
+
+// One request's rows that the store refused on their own: retrying them cannot help.
+function rowsRefused(cause: unknown): AppError {
+  const detail = cause instanceof Error ? `: ${cause.message.slice(0, 300)}` : '';
+  return new AppError('rows_refused', 400, `the store refused this request's rows${detail}`, {
+    cause,
+  });
 }
 
 // The caller learns that and when to retry; the store's own message (SQL, hosts) stays in the log.

@@ -187,6 +187,50 @@ describe('IngestWriter on the real store', () => {
     expect(await stored('evaluations', all)).toBe(all.evaluations.length);
   });
 
+  it('retries the tables a flush has not committed under the same flush id: nothing stored twice', async () => {
+    const writer = writerOn(store, { maxDelayMs: 2 });
+    await store.command({
+      tag: 'test.break',
+      sql: 'RENAME TABLE {db:Identifier}.evaluations TO {db:Identifier}.evaluations_away',
+    });
+    const rows = requestsWithScores(4);
+    const written = writer.write(rows);
+    // inference_requests committed, evaluations failed; repair before the retry.
+    while (!inserts().some((c) => c.tag === 'ingest.evaluations' && c.outcome === 'error')) {
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    await store.command({
+      tag: 'test.repair',
+      sql: 'RENAME TABLE {db:Identifier}.evaluations_away TO {db:Identifier}.evaluations',
+    });
+    await written;
+    expect(await stored('inference_requests', rows)).toBe(4);
+    expect(await stored('evaluations', rows)).toBe(4);
+    // The retry sent only the table that had failed.
+    expect(inserts().filter((c) => c.tag === 'ingest.inference_requests')).toHaveLength(1);
+  });
+
+  it('refuses only the request whose rows the store rejects (400); the others in its flush commit', async () => {
+    const writer = writerOn(store, { maxDelayMs: 20 });
+    const good = requestsWithScores(3);
+    const bad = requestsWithScores(2);
+    (bad.inference_requests[1] as { status: string }).status = 'no-such-status';
+    const [goodResult, badResult] = await Promise.allSettled([
+      writer.write(good),
+      writer.write(bad),
+    ]);
+    expect(goodResult.status).toBe('fulfilled');
+    expect(badResult).toMatchObject({
+      status: 'rejected',
+      reason: { code: 'rows_refused', status: 400 },
+    });
+    expect(await stored('inference_requests', good)).toBe(3);
+    expect(await stored('evaluations', good)).toBe(3);
+    expect(await stored('inference_requests', bad)).toBe(0);
+    // No cooldown: the store is fine, the next write goes through.
+    await expect(writer.write(requestsWithScores(1))).resolves.toBeUndefined();
+  });
+
   it('flushes what it accepted on shutdown, once however often called, and refuses writes after', async () => {
     const writer = writerOn(store, { maxDelayMs: 600_000 });
     const rows = requestsWithScores(3);

@@ -75,9 +75,17 @@ export function ceilMinute(ms: number): number {
   return Math.ceil(ms / MINUTE_MS) * MINUTE_MS;
 }
 
-/** Returns the minute-aligned window answered for a range: the minutes whose start is in [from, to). */
+// Rollup minutes are DateTime (unsigned 32-bit seconds): nothing is stored outside this span.
+const STORED_MIN_MS = 0;
+const STORED_MAX_MS = 4_294_967_280_000; // the last whole minute before 2106-02-07T06:28:16Z
+
+/**
+ * Returns the minute-aligned window answered for a range: the minutes whose start is in
+ * [from, to), clipped to the times a rollup can hold (1970 to 2106) — outside them is no data.
+ */
 export function alignToMinutes(range: TimeRange): TimeRange {
-  return { fromMs: ceilMinute(range.fromMs), toMs: ceilMinute(range.toMs) };
+  const clip = (ms: number) => Math.min(Math.max(ms, STORED_MIN_MS), STORED_MAX_MS);
+  return { fromMs: clip(ceilMinute(range.fromMs)), toMs: clip(ceilMinute(range.toMs)) };
 }
 
 /**

@@ -39,11 +39,22 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
   };
 }
 
-/** Returns the AppError an error answers as: itself, a body-parser error's kind, or a hidden 500. */
+/**
+ * Returns the AppError an error answers as: itself, a body-parser error's kind, another
+ * client error from the HTTP stack (e.g. a corrupt gzip body: 400 `invalid_body`), or a hidden 500.
+ */
 export function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
-  const type = (err as { type?: unknown } | null)?.type;
+  const { type, status, message } = (err ?? {}) as {
+    type?: unknown;
+    status?: unknown;
+    message?: unknown;
+  };
   const mapped = typeof type === 'string' ? BODY_ERRORS[type] : undefined;
-  if (mapped !== undefined) return new AppError(mapped.code, mapped.status, (err as Error).message);
+  if (mapped !== undefined) return new AppError(mapped.code, mapped.status, String(message));
+  // http-errors (body-parser, express) mark the caller's mistakes with a 4xx `status`.
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    return new AppError('invalid_body', status, `cannot read the request body: ${String(message)}`);
+  }
   return new AppError('internal_error', 500, 'internal error; see the server log');
 }

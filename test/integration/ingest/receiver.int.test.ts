@@ -244,6 +244,16 @@ describe('OTLP/HTTP receiver: errors as google.rpc.Status', () => {
     expect(expectStatus(json, 400, 3, JSON_ANSWER)).toMatch(/JSON/);
   });
 
+  it('answers 400 for a gzip body that does not inflate', async () => {
+    const corrupt = Buffer.concat([gzipSync(Buffer.from('x'.repeat(1000))).subarray(0, 20)]);
+    corrupt[12] = 0xff;
+    const res = await post(`${base.open}/v1/traces`, corrupt, {
+      ...PROTO,
+      'content-encoding': 'gzip',
+    });
+    expect(expectStatus(res, 400, 3, 'application/x-protobuf')).toMatch(/body/);
+  });
+
   it('answers 415 for another Content-Type or Content-Encoding, as JSON for an unknown type', async () => {
     const text = await post(`${base.open}/v1/traces`, 'hello', { 'content-type': 'text/plain' });
     expect(expectStatus(text, 415, 3, JSON_ANSWER)).toMatch(/text\/plain/);

@@ -83,3 +83,19 @@ describe('elapsedSeconds: the divisor of throughput', () => {
     expect(elapsedSeconds(fromMs, toMs, nowMs)).toBe(seconds);
   });
 });
+
+describe('alignToMinutes at the edges of what the rollups can hold', () => {
+  it.each([
+    ['before 1970', -3_600_000, 120_000, 0, 120_000],
+    [
+      'after 2106',
+      4_294_967_280_000 - 60_000,
+      5_000_000_000_000,
+      4_294_967_220_000,
+      4_294_967_280_000,
+    ],
+    ['entirely before 1970', -7_200_000, -3_600_000, 0, 0],
+  ])('clips a window %s', (_name, fromMs, toMs, alignedFrom, alignedTo) => {
+    expect(alignToMinutes({ fromMs, toMs })).toEqual({ fromMs: alignedFrom, toMs: alignedTo });
+  });
+});

@@ -71,9 +71,11 @@ function mapRequestSpan(span: Span, resource: ResourceInfo, ctx: MapContext): vo
   }
 }
 
-// A span that is not a request but carries evaluation events: the scores are linked to this
-// span's ids (and gen_ai.response.id); with a model named on the event or the span they go to
-// evaluations, else to pending_evaluations for the request to claim later.
+// A span that is not a request but carries evaluation events (an evaluator's span): the scores
+// belong to the request it evaluated — the one named by gen_ai.response.id when given, else its
+// parent span. With a model named on the event or the span they go to evaluations, else to
+// pending_evaluations for that request to claim later (attribution matches trace and span ids
+// when both are set, else the response id).
 function mapEvaluationSpan(span: Span, resource: ResourceInfo, ctx: MapContext): void {
   const idRefusal = spanIdProblem(span);
   if (idRefusal !== undefined) {
@@ -83,18 +85,20 @@ function mapEvaluationSpan(span: Span, resource: ResourceInfo, ctx: MapContext):
   const spanFacts = readEvaluation(span.attributes);
   const endNanos = toBigInt(span.endTimeUnixNano);
   const traceId = toHex(span.traceId);
-  const spanId = toHex(span.spanId);
+  const parentId = toHex(span.parentSpanId);
+  const evaluated = parentId !== '' ? parentId : toHex(span.spanId);
   for (const event of span.events) {
     if (event.name !== EVALUATION_EVENT) continue;
     const score = readEvaluation(event.attributes);
     const model = score.model !== '' ? score.model : spanFacts.model;
     const version = score.modelVersion !== '' ? score.modelVersion : spanFacts.modelVersion;
+    const responseId = score.responseId !== '' ? score.responseId : spanFacts.responseId;
     const link: ScoreLink = {
       model,
       modelVersion: model === '' ? '' : version !== '' ? version : resource.serviceVersion,
-      traceId,
-      spanId,
-      responseId: score.responseId !== '' ? score.responseId : spanFacts.responseId,
+      traceId: responseId !== '' ? '' : traceId,
+      spanId: responseId !== '' ? '' : evaluated,
+      responseId,
     };
     const target = model === '' ? ctx.rows.pending_evaluations : ctx.rows.evaluations;
     addScore(score, eventTime(event, endNanos), link, target, ctx);

@@ -211,7 +211,7 @@ describe('evaluation events on a span that is not a request', () => {
       ]),
     );
 
-  it('wait in pending_evaluations, linked by the span ids, when no model is named', () => {
+  it('wait in pending_evaluations for the request named by gen_ai.response.id', () => {
     const mapped = evalSpan({ 'gen_ai.response.id': 'resp-2' });
     expect(mapped.rows.inference_requests).toEqual([]);
     expect(mapped.rows.evaluations).toEqual([]);
@@ -219,10 +219,34 @@ describe('evaluation events on a span that is not a request', () => {
       expect.objectContaining({
         model: '',
         model_version: '',
-        trace_id: TRACE,
-        span_id: SPAN,
+        trace_id: '',
+        span_id: '',
         response_id: 'resp-2',
       }),
+    ]);
+  });
+
+  it('without a response id, wait for the parent span: the request the evaluator ran under', () => {
+    const mapped = mapBoth(
+      'traces',
+      tracesRequest([
+        span({
+          traceId: TRACE,
+          spanId: SPAN,
+          parentSpanId: 'abcdef0123456789',
+          startMs: START_MS,
+          name: 'evaluate',
+          events: [
+            evaluationEvent({
+              'gen_ai.evaluation.name': 'accuracy',
+              'gen_ai.evaluation.score.value': 0.5,
+            }),
+          ],
+        }),
+      ]),
+    );
+    expect(mapped.rows.pending_evaluations).toEqual([
+      expect.objectContaining({ trace_id: TRACE, span_id: 'abcdef0123456789', response_id: '' }),
     ]);
   });
 

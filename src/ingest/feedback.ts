@@ -7,6 +7,8 @@
 // Items are judged one by one: the valid ones are kept even when others are refused.
 import { z } from 'zod';
 import { AppError } from '../errors';
+import { checkTime, timeWindow } from './genai/checks';
+import { checkScore } from './genai/scores';
 import { type EvaluationRow, unixMicros } from './rows';
 
 /** What feedback is checked against: the clock, raw retention, and ranges by score name. */
@@ -28,8 +30,6 @@ export interface FeedbackVerdict {
   errors: FeedbackError[];
 }
 
-const HOUR_MICROS = 3_600_000_000n;
-const DAY_MICROS = 86_400_000_000n;
 const ISO = z.iso.datetime({ offset: true });
 const ISO_PARTS = /^(.*T\d{2}:\d{2}:\d{2})(?:\.(\d+))?(Z|[+-]\d{2}:?\d{2})$/i;
 
@@ -123,20 +123,14 @@ function issuesText(error: z.ZodError, raw: unknown): string {
     .join('; ');
 }
 
-// The checks zod cannot make alone: the time window and the score's range.
+// The checks zod cannot make alone, shared with OTLP ingest: the time window and the range.
 function check(it: Item, ts: bigint | undefined, options: FeedbackOptions): string | undefined {
-  const nowMicros = BigInt(options.now.getTime()) * 1000n;
-  const at = ts ?? nowMicros;
-  if (at > nowMicros + HOUR_MICROS) return 'ts: more than 1 h in the future';
-  if (at < nowMicros - BigInt(options.retentionDays) * DAY_MICROS)
-    return `ts: older than retention (${options.retentionDays} d)`;
-  const range = Object.hasOwn(options.scoreRanges, it.name)
-    ? options.scoreRanges[it.name]
-    : undefined;
-  const value = it.value ?? undefined;
-  if (range !== undefined && value !== undefined && (value < range.min || value > range.max))
-    return `value: ${it.name} must be in [${range.min}, ${range.max}], got ${value}`;
-  return undefined;
+  const window = timeWindow(options.now, options.retentionDays);
+  const timeReason = checkTime((ts ?? window.nowNanos / 1000n) * 1000n, 'ts', window);
+  if (timeReason !== undefined) return timeReason.replace(/^ts /, 'ts: ');
+  const problem = checkScore(it.name, it.value ?? null, '', options.scoreRanges);
+  if (problem === undefined) return undefined;
+  return `value: ${problem.reason}${problem.example === undefined ? '' : `, got ${problem.example}`}`;
 }
 
 function toRow(it: Item, micros: bigint): EvaluationRow {

@@ -141,7 +141,7 @@ describe('POST /api/v1/feedback', () => {
       accepted: 2,
       rejected: 2,
       errors: [
-        { index: 1, message: 'value: accuracy must be in [0, 1], got 1.5' },
+        { index: 1, message: 'value: accuracy outside [0, 1], got 1.5' },
         { index: 3, message: 'name the request: trace_id and span_id, or response_id' },
       ],
     });

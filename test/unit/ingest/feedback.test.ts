@@ -124,12 +124,12 @@ describe('parseFeedback: each bad item is refused with its index and reason, the
     [
       'accuracy above 1',
       { ...BY_SPAN, name: 'accuracy', value: 1.5 },
-      /^value: accuracy must be in \[0, 1\], got 1\.5$/,
+      /^value: accuracy outside \[0, 1\], got 1\.5$/,
     ],
     [
       'coherence below 0',
       { ...BY_SPAN, name: 'coherence', value: -0.1 },
-      /^value: coherence must be in \[0, 1\]/,
+      /^value: coherence outside \[0, 1\]/,
     ],
     [
       'ts not a time',

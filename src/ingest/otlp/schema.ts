@@ -45,8 +45,6 @@ export interface ServiceTypes {
   partialSuccess: protobuf.Type;
   /** The partial_success counter field: rejectedSpans, rejectedLogRecords or rejectedDataPoints. */
   rejectedField: string;
-  /** The repeated top-level field of the request: resourceSpans, resourceLogs or resourceMetrics. */
-  resourceField: string;
 }
 
 const collector = 'opentelemetry.proto.collector';
@@ -58,21 +56,18 @@ export const SERVICES: Readonly<Record<Signal, ServiceTypes>> = {
     response: root.lookupType(`${collector}.trace.v1.ExportTraceServiceResponse`),
     partialSuccess: root.lookupType(`${collector}.trace.v1.ExportTracePartialSuccess`),
     rejectedField: 'rejectedSpans',
-    resourceField: 'resourceSpans',
   },
   logs: {
     request: root.lookupType(`${collector}.logs.v1.ExportLogsServiceRequest`),
     response: root.lookupType(`${collector}.logs.v1.ExportLogsServiceResponse`),
     partialSuccess: root.lookupType(`${collector}.logs.v1.ExportLogsPartialSuccess`),
     rejectedField: 'rejectedLogRecords',
-    resourceField: 'resourceLogs',
   },
   metrics: {
     request: root.lookupType(`${collector}.metrics.v1.ExportMetricsServiceRequest`),
     response: root.lookupType(`${collector}.metrics.v1.ExportMetricsServiceResponse`),
     partialSuccess: root.lookupType(`${collector}.metrics.v1.ExportMetricsPartialSuccess`),
     rejectedField: 'rejectedDataPoints',
-    resourceField: 'resourceMetrics',
   },
 };
 

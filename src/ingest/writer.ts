@@ -38,7 +38,7 @@ export const DEFAULT_WRITER_LIMITS: WriterLimits = {
 };
 
 /** Inserts one table's JSONEachRow text of one flush; resolves once committed. */
-export type TableInserter = (table: IngestTable, body: string, flushId: string) => Promise<void>;
+export type TableInserter = (table: IngestTable, body: Buffer, flushId: string) => Promise<void>;
 
 /** One finished flush, for metrics and logs. */
 export interface FlushEvent {
@@ -67,7 +67,7 @@ interface Waiter {
 
 /** One write: its JSONEachRow text per table, and who waits for it. */
 interface Entry {
-  bodies: Partial<Record<IngestTable, string>>;
+  bodies: Partial<Record<IngestTable, Buffer>>;
   waiter: Waiter;
 }
 
@@ -131,7 +131,7 @@ export class IngestWriter implements RowSink {
     const failingFor = this.failingUntil - this.clock.now().getTime();
     if (failingFor > 0) return Promise.reject(storeFailing(failingFor));
 
-    const bodies: [IngestTable, string, number][] = [];
+    const bodies: [IngestTable, Buffer, number][] = [];
     let bytes = 0;
     for (const table of INGEST_TABLES) {
       const list = rows[table];
@@ -226,8 +226,8 @@ export class IngestWriter implements RowSink {
     try {
       for (const table of INGEST_TABLES) {
         if (done.has(table)) continue;
-        const body = entries.map((e) => e.bodies[table] ?? '').join('');
-        if (body !== '') await this.options.insert(table, body, flushId);
+        const parts = entries.flatMap((e) => e.bodies[table] ?? []);
+        if (parts.length > 0) await this.options.insert(table, Buffer.concat(parts), flushId);
         done.add(table);
       }
       return undefined;

@@ -8,7 +8,14 @@ import {
 import { createChdbConnection } from 'chdb/connection';
 import { errorMessage } from '../errors';
 import type { ConnectionChoice } from './connection';
-import { NO_RETRY, SERVER_RETRY, Store, type StoreCallEvent, StoreError } from './store';
+import {
+  NO_RETRY,
+  type RawInsert,
+  SERVER_RETRY,
+  Store,
+  type StoreCallEvent,
+  StoreError,
+} from './store';
 
 /** Opens the store once per process: embedded chDB or a ClickHouse server over HTTP. */
 export function openStore(
@@ -16,11 +23,13 @@ export function openStore(
   onCall?: (event: StoreCallEvent) => void,
 ): Store {
   if (choice.kind === 'embedded') {
-    return new Store(openEmbeddedClient(choice.path), {
+    const { client, rawInsert } = openEmbedded(choice.path);
+    return new Store(client, {
       mode: 'embedded',
       database: choice.database,
       retry: NO_RETRY,
       onCall,
+      rawInsert,
     });
   }
   const client = createClient({
@@ -45,15 +54,16 @@ export function openStore(
   });
 }
 
-function openEmbeddedClient(path: string): ClickHouseClient {
+function openEmbedded(path: string): { client: ClickHouseClient; rawInsert: RawInsert } {
   if (path !== ':memory:') mkdirSync(path, { recursive: true });
   try {
+    const connection = createChdbConnection({ path });
     // chDB implements @clickhouse/client-common's Connection; @clickhouse/client bundles its own
     // copy of those types, identical in shape but not in identity, hence the cast.
-    const connection = createChdbConnection({
-      path,
-    }) as unknown as ClickHouseClientConfigOptions['connection'];
-    return createClient({ connection });
+    const client = createClient({
+      connection: connection as unknown as ClickHouseClientConfigOptions['connection'],
+    });
+    return { client, rawInsert: (params) => connection.chdb.rawInsert(params) };
   } catch (err) {
     throw new StoreError(
       'store_locked',

@@ -5,6 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { z } from 'zod';
 import { AppError, errorMessage } from '../errors';
+import { quoteIdentifier } from './cluster-ddl';
 import { isNetworkError } from './network-errors';
 
 /** How a failed network call is retried; `attempts` counts the first try. */
@@ -61,7 +62,17 @@ export interface StoreOptions {
   cluster?: string;
   retry: RetryPolicy;
   onCall?: (event: StoreCallEvent) => void;
+  /** Embedded only: chDB's zero-copy insert of a payload Buffer (see insertJsonEachRow). */
+  rawInsert?: RawInsert;
 }
+
+/** An INSERT of pre-serialised rows handed to the engine as bytes (chDB's rawInsert). */
+export type RawInsert = (params: {
+  table: string;
+  values: Buffer;
+  format: 'JSONEachRow';
+  settings: InsertSettings;
+}) => Promise<unknown>;
 
 /**
  * The one wrapper every repository uses: values only as bound parameters, a tag on every call,
@@ -136,11 +147,23 @@ export class Store {
   async insertJsonEachRow(batch: {
     tag: string;
     table: string;
-    body: string;
+    body: Buffer;
     settings?: InsertSettings;
     signal?: AbortSignal;
   }): Promise<void> {
     if (batch.body.length === 0) return;
+    const raw = this.options.rawInsert;
+    if (raw !== undefined) {
+      // Embedded: the bytes go to the engine as they are (no SQL text built around them, no
+      // string conversion on the event loop); chDB renders the settings as the statement's own
+      // SETTINGS clause, and the table is validated by it as an identifier.
+      quoteIdentifier(batch.table); // throws unless a plain identifier; the database was checked
+      const table = `${this.database}.${batch.table}`;
+      await this.call('insert', { tag: batch.tag, sql: '' }, () =>
+        raw({ table, values: batch.body, format: 'JSONEachRow', settings: batch.settings ?? {} }),
+      );
+      return;
+    }
     // The settings travel as a SETTINGS clause with bound values, not as client
     // `clickhouse_settings`: chDB's connection turns those into session-wide `SET`s that outlive
     // the statement (an insert_deduplication_token would then silently drop later inserts).

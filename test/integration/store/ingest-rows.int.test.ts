@@ -107,7 +107,9 @@ describe('insertIngestRows', () => {
   it('is accepted, settings and all, by every ingest table', async () => {
     for (const table of INGEST_TABLES) {
       // An all-defaults row: the statement and its settings are what is under test.
-      await expect(insertIngestRows(store, table, '{}\n', 'flush-every')).resolves.toBeUndefined();
+      await expect(
+        insertIngestRows(store, table, Buffer.from('{}\n'), 'flush-every'),
+      ).resolves.toBeUndefined();
     }
   });
 });
@@ -133,7 +135,7 @@ describe('insertIngestRows in server mode', () => {
         expect(insert.sql).toMatch(
           /^INSERT INTO \{db:Identifier\}\.\{table:Identifier\} SETTINGS async_insert = \{setting_0:Int64\}, .* FORMAT JSONEachRow$/,
         );
-        expect(insert.data).toBe(body);
+        expect(insert.data).toBe(body.toString());
         expect(insert.params).toMatchObject({
           param_db: 'insight_test',
           param_table: 'inference_requests',

@@ -1,0 +1,50 @@
+// The one registry of periodic jobs, ticking on node-cron. Every tick runs the windows a job
+// owes (runDueWindows), so the cron expression only decides how soon after a window ends it is
+// evaluated; missed ticks (downtime, a slow pass) are made up from job_runs, not from cron.
+// node-cron's noOverlap keeps one pass per job at a time; a pass that throws (the store is
+// down) is logged and the next tick tries again.
+import cron, { type ScheduledTask } from 'node-cron';
+import { errorMessage } from '../errors';
+import { type JobDeps, runDueWindows, type ScheduledJob } from './run-job';
+
+/** A job and when to tick it (a node-cron expression, seconds field allowed). */
+export interface JobRegistration {
+  job: ScheduledJob;
+  cron: string;
+}
+
+/** The running scheduler: `stop` waits for passes in flight (safe to call twice). */
+export interface Scheduler {
+  stop(): Promise<void>;
+}
+
+/** Starts ticking every registered job; returns a handle to stop them. */
+export function startScheduler(
+  registrations: readonly JobRegistration[],
+  deps: JobDeps,
+): Scheduler {
+  const inFlight = new Set<Promise<unknown>>();
+  const tasks: ScheduledTask[] = registrations.map(({ job, cron: expression }) =>
+    cron.schedule(
+      expression,
+      async () => {
+        const pass = runDueWindows(job, deps).catch((err) => {
+          deps.log.error({ job: job.name, err: errorMessage(err) }, 'scheduler pass failed');
+        });
+        inFlight.add(pass);
+        await pass.finally(() => inFlight.delete(pass));
+      },
+      { name: job.name, noOverlap: true, timezone: 'Etc/UTC' },
+    ),
+  );
+  let stopping: Promise<void> | undefined;
+  return {
+    stop() {
+      stopping ??= (async () => {
+        await Promise.all(tasks.map((task) => task.stop()));
+        await Promise.all(inFlight);
+      })();
+      return stopping;
+    },
+  };
+}

@@ -1,5 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
 import { runMigrate } from './cli/migrate';
+import { ALL_ROLES, parseRoles } from './cli/roles';
 import { runServe } from './cli/serve';
 import { ConfigError, errorMessage } from './errors';
 import { VERSION } from './version';
@@ -40,7 +41,15 @@ export function buildProgram(): Command {
         'do not apply pending migrations on start (/readyz stays false until they are)',
       ),
     )
-    .action(async (opts: { insecure?: boolean; migrate: boolean }) => {
+    .addOption(
+      new Option(
+        '--role <roles>',
+        'comma-separated parts to run: ingest (OTLP receiver), api (/api/v1), scheduler ' +
+          '(scheduled jobs; run exactly one process with it)',
+      ).default(ALL_ROLES.join(',')),
+    )
+    .action(async (opts: { insecure?: boolean; migrate: boolean; role: string }) => {
+      const roles = parseRoles(opts.role);
       // Signals are caught before startup: /healthz (and even /readyz) answer before runServe
       // returns, and a signal then must not kill the process mid-step. One that arrives during
       // startup shuts down once startup is over; a second one of the same kind kills at once.
@@ -58,7 +67,7 @@ export function buildProgram(): Command {
       process.once('SIGTERM', stop);
       process.once('SIGINT', stop);
       shutdown = await runServe(
-        { insecure: opts.insecure === true, migrate: opts.migrate },
+        { insecure: opts.insecure === true, migrate: opts.migrate, roles },
         process.env,
       );
       if (received !== undefined) finish(shutdown);

@@ -23,11 +23,14 @@ import { createMetrics } from '../telemetry/metrics';
 import { SELF_TELEMETRY_FLUSH_MS, selfTelemetry } from '../telemetry/self-telemetry';
 import { VERSION } from '../version';
 import { loadConfig } from './load-config';
+import type { Role } from './roles';
 
 /** Options of `insightagent serve`. */
 export interface ServeOptions {
   insecure: boolean;
   migrate: boolean;
+  /** The parts this process runs (see roles.ts); all by default. */
+  roles: ReadonlySet<Role>;
 }
 
 /** Everything SIGTERM has to finish within. */
@@ -82,33 +85,41 @@ export async function runServe(
       readiness: await checkReadiness(store, files),
     }),
     effectiveConfig: () => redactedConfig(env, file),
-    modelStats: createModelStats(store, systemClock),
-    feedback: {
-      sink: intake,
-      clock: systemClock,
-      retentionDays: env.retention.rawDays,
-      scoreRanges: file.ingest.scoreRanges,
-    },
+    ...(options.roles.has('api')
+      ? {
+          modelStats: createModelStats(store, systemClock),
+          feedback: {
+            sink: intake,
+            clock: systemClock,
+            retentionDays: env.retention.rawDays,
+            scoreRanges: file.ingest.scoreRanges,
+          },
+        }
+      : {}),
   });
   // Moves scores that arrived before their request into `evaluations` once it is stored.
   const attribution = createAttribution({
     move: (limit) => movePendingEvaluations(store, limit),
     log,
   });
+  // Probes and /metrics answer on the API port whatever the roles; /api/v1 only with `api`.
   const api = await listen(app, env.host, env.apiPort);
-  let otlp: Listening;
+  let otlp: Listening | undefined;
   try {
-    otlp = await listen(receiver, env.host, env.otlpPort);
+    if (options.roles.has('ingest')) otlp = await listen(receiver, env.host, env.otlpPort);
   } catch (err) {
     await closeServer(api.server, 1_000);
     await store.close();
     throw err;
   }
+  // Attribution moves pending scores in exactly one process: the scheduler role's.
+  const background = options.roles.has('scheduler');
   log.info(
     {
       version: VERSION,
+      roles: [...options.roles],
       api: `http://${api.host}:${api.port}`,
-      otlp: `http://${otlp.host}:${otlp.port}`,
+      otlp: otlp === undefined ? null : `http://${otlp.host}:${otlp.port}`,
       store: describeConnection(connection),
       selfTelemetry: telemetry.enabled,
     },
@@ -124,7 +135,8 @@ export async function runServe(
         name: 'listeners',
         run: async (remaining) => {
           const grace = Math.max(remaining - 3_000, 0);
-          await Promise.all([closeServer(otlp.server, grace), closeServer(api.server, grace)]);
+          const servers = otlp === undefined ? [api.server] : [otlp.server, api.server];
+          await Promise.all(servers.map((server) => closeServer(server, grace)));
         },
       },
       { name: 'ingest-writer', run: () => writer.shutdown() },
@@ -132,7 +144,7 @@ export async function runServe(
         name: 'attribution',
         run: async () => {
           await attribution.stop();
-          await attribution.runOnce();
+          if (background) await attribution.runOnce();
         },
       },
       {
@@ -153,7 +165,7 @@ export async function runServe(
       const result = await migrate(store, files, { log });
       intake.open();
       await applyRetention(store, env.retention, log);
-      attribution.start();
+      if (background) attribution.start();
       log.info({ applied: result.applied.length, total: files.length }, 'store schema current');
     } catch (err) {
       log.fatal({ err }, 'migrations failed; stopping');
@@ -163,6 +175,6 @@ export async function runServe(
   }
   // With --no-migrate the operator vouches for the schema (open() and start() are idempotent).
   intake.open();
-  attribution.start();
+  if (background) attribution.start();
   return shutdown;
 }

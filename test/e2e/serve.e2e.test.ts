@@ -185,6 +185,25 @@ describe('insightagent serve', () => {
     expect((await getJson(`${owner.base}/readyz`)).status).toBe(200);
   });
 
+  test('serve --role api answers probes and /api/v1 but runs no OTLP receiver', async () => {
+    const serving = await startReady({ args: ['--role', 'api'] });
+    expect(logged(serving.cli, 'insightagent serving')[0]).toMatchObject({
+      roles: ['api'],
+      otlp: null,
+    });
+    expect((await fetch(`${serving.base}/api/v1/models`)).status).toBe(200);
+    expect((await stop(serving.cli, 'SIGTERM', SHUTDOWN_MS)).code).toBe(0);
+  });
+
+  test('serve --role with an unknown role exits 2 naming it', async () => {
+    const result = await runCli(
+      ['serve', '--role', 'ingest,ui'],
+      cleanEnv({ INSIGHTAGENT_DATA_DIR: await tempDir('data') }),
+    );
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--role: unknown role "ui"');
+  });
+
   test('INSIGHTAGENT_HOST=0.0.0.0 without INSIGHTAGENT_TOKENS exits 2 naming the problem', async () => {
     const dataDir = await tempDir('data');
     const result = await runCli(

@@ -3,6 +3,7 @@
 // port answers during startup migrations with 503 until the schema is there, takes rows after,
 // and shutdown lets in-flight requests commit before the store closes.
 
+import { ALL_ROLES } from '../../../src/cli/roles';
 import { runServe } from '../../../src/cli/serve';
 import { encodeExportRequest } from '../../../src/ingest/otlp';
 import {
@@ -45,7 +46,7 @@ it('serves OTLP beside the API: 503 during migrations, rows after, in-flight req
   const [apiPort, otlpPort] = [await freePort(), await freePort()];
   const url = `http://127.0.0.1:${otlpPort}/v1/traces`;
   const started = runServe(
-    { insecure: false, migrate: true },
+    { insecure: false, migrate: true, roles: new Set(ALL_ROLES) },
     {
       CLICKHOUSE_URL: fake.url,
       INSIGHTAGENT_DATA_DIR: await tempDir('serve-ingest'),

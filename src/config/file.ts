@@ -3,6 +3,7 @@ import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { ConfigError, errorMessage } from '../errors';
 import { ingestSection } from '../ingest/settings';
+import { sloListSchema } from '../slo/spec';
 import { formatIssues, formatPath } from './issues';
 
 const SECTIONS = ['slos', 'drift', 'channels', 'retrain', 'ingest'] as const;
@@ -10,11 +11,12 @@ const SECTIONS = ['slos', 'drift', 'channels', 'retrain', 'ingest'] as const;
 const mapping = z.record(z.string(), z.unknown(), { error: 'expected a mapping (key: value)' });
 const listOfMappings = z.array(mapping, { error: 'expected a list' }).default([]);
 
-// Each section's entries are validated in full by the module that owns it (slo, drift, alerts,
-// retrain); here only the outline is checked. `ingest` is validated here, by ingest's own schema.
+// Each section's entries are validated in full by the module that owns it (drift, alerts,
+// retrain); here only the outline is checked. `slos` and `ingest` are validated here, by their
+// owners' schemas (src/slo/spec.ts, src/ingest/settings.ts).
 const schema = z.strictObject(
   {
-    slos: listOfMappings,
+    slos: sloListSchema,
     drift: listOfMappings,
     channels: listOfMappings,
     retrain: mapping.default({}),

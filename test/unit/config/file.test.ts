@@ -23,6 +23,8 @@ describe('YAML configuration', () => {
     const text = [
       'slos:',
       '  - name: ttft',
+      '    model: chimera',
+      '    sli: {kind: latency, field: ttft_ms, threshold_ms: 800}',
       '    objective: 0.99',
       'channels:',
       '  - name: oncall',
@@ -31,7 +33,17 @@ describe('YAML configuration', () => {
       '  target: airflow',
     ].join('\n');
     const config = parseFileConfig(text, 'test.yaml', { SLACK_URL: 'https://hooks.slack.test/T1' });
-    expect(config.slos).toEqual([{ name: 'ttft', objective: 0.99 }]);
+    expect(config.slos).toEqual([
+      {
+        name: 'ttft',
+        model: 'chimera',
+        sli: { kind: 'latency', field: 'ttft_ms', thresholdMs: 800 },
+        objective: 0.99,
+        window: { kind: 'rolling', days: 30 },
+        budgeting: 'occurrences',
+        alerting: { minEvents: 100, page: true, ticket: true },
+      },
+    ]);
     expect(config.channels[0]).toEqual({ name: 'oncall', url: 'https://hooks.slack.test/T1' });
     expect(config.retrain).toEqual({ target: 'airflow' });
   });
@@ -41,8 +53,29 @@ describe('YAML configuration', () => {
       'slo: []',
       'test.yaml: invalid configuration:\n  (root): unknown key "slo"; the sections are slos, drift, channels, retrain, ingest',
     ],
-    ['slos: {}', 'slos: expected a list'],
-    ['slos:\n  - 5', 'slos[0]: expected a mapping (key: value)'],
+    ['slos: {}', 'slos: expected a list of SLOs, got {}'],
+    ['slos:\n  - 5', 'slos[0]: expected an SLO with name, model, description, sli, objective'],
+    [
+      [
+        'slos:',
+        '  - {name: a, sli: {kind: availability}, objective: 0.99}',
+        '  - {name: b, sli: {kind: availability}, objective: 0.999}',
+        '  - {name: c, sli: {kind: availability}, objective: 1.5}',
+      ].join('\n'),
+      'test.yaml: invalid configuration:\n  slos[2].objective: expected a number between 0 and 1 (exclusive), got 1.5',
+    ],
+    [
+      'slos:\n  - {name: t, sli: {kind: latency, field: ttft_ms, threshold_ms: 750.5}, objective: 0.99}',
+      'slos[0].sli.threshold_ms: 750.5 ms is not an exact bound of the rollup histograms (durations are kept to two significant digits in microseconds); use 750 or 760',
+    ],
+    [
+      'slos:\n  - {name: a, sli: {kind: availability}, objective: 0.99}\n  - {name: a, sli: {kind: availability}, objective: 0.9}',
+      'slos[1].name: duplicate name "a" (entry 0 has it); SLO names must be unique',
+    ],
+    [
+      `slos:\n  - {name: "${envRef('SLO_NAME')}", sli: {kind: availability}, objective: 0.99}`,
+      'slos[0].name: environment variable SLO_NAME is not set',
+    ],
     ['retrain: [1]', 'retrain: expected a mapping (key: value)'],
     [
       '- just\n- a list',

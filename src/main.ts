@@ -2,6 +2,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { runMigrate } from './cli/migrate';
 import { ALL_ROLES, parseRoles } from './cli/roles';
 import { runServe } from './cli/serve';
+import { runSloImport } from './cli/slo-import';
 import { ConfigError, errorMessage } from './errors';
 import { VERSION } from './version';
 
@@ -79,6 +80,18 @@ export function buildProgram(): Command {
     .option('--dry-run', 'print the statements that would run and change nothing', false)
     .action(async (opts: { dryRun: boolean }) => {
       await runMigrate({ dryRun: opts.dryRun }, process.env, process.stdout);
+    });
+
+  const slo = program.command('slo').description('Service level objectives.');
+  slo
+    .command('import')
+    .description(
+      'Validate OpenSLO v1 documents (kind SLO; metric sources of type insightagent) and print the equivalent slos: YAML.',
+    )
+    .argument('<file>', 'OpenSLO YAML file, one or more documents')
+    .option('--out <file>', 'write the YAML to this file instead of stdout')
+    .action((file: string, opts: { out?: string }) => {
+      runSloImport({ file, ...(opts.out === undefined ? {} : { out: opts.out }) }, process.stdout);
     });
 
   return program;

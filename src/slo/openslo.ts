@@ -17,7 +17,14 @@ import {
   type TimeWindowDoc,
 } from './openslo-schema';
 import type { Report } from './openslo-source';
-import { EVERY_MODEL, parseSloEntry, type SloSpec, sloListSchema, toConfigEntry } from './spec';
+import {
+  EVERY_MODEL,
+  neverFiringSeverities,
+  parseSloEntry,
+  type SloSpec,
+  sloListSchema,
+  toConfigEntry,
+} from './spec';
 import { got, SLO_NAME } from './spec-fields';
 
 /** The imported SLOs, and notes on what was read but not imported (other kinds, alert policies). */
@@ -104,7 +111,8 @@ function importDocuments(values: unknown[], problems: string[]): OpenSloImport {
   for (const { index, doc } of slos) {
     const label = documentLabel(index, doc);
     const report: Report = (path, message) => problems.push(`${label}: ${path}: ${message}`);
-    for (const spec of mapSlo(doc, slis, (n) => dataSources.get(n), report)) {
+    const note = (message: string) => notes.push(`${label}: ${message}`);
+    for (const spec of mapSlo(doc, slis, (n) => dataSources.get(n), report, note)) {
       specs.push(spec);
       from.push(label);
     }
@@ -139,6 +147,7 @@ function mapSlo(
   slis: Map<string, Indexed<SliSpecDoc>>,
   dataSourceType: (name: string) => string | undefined,
   report: Report,
+  note: (message: string) => void,
 ): SloSpec[] {
   const { spec } = doc;
   const indicator = resolveIndicator(doc, slis, report);
@@ -177,6 +186,9 @@ function mapSlo(
     );
     if (target === undefined || mapped === undefined) return;
     const description = objective.displayName ?? spec.description ?? doc.metadata.displayName;
+    // OpenSLO has no burn-rate alerts of ours to turn off, so an objective too low for one
+    // (e.g. 0.9 cannot page at 14.4x) is imported with that alert off, and said so.
+    const off = neverFiringSeverities(target.value);
     const entry = {
       name: nameOk ? (many ? `${doc.metadata.name}-${i + 1}` : doc.metadata.name) : 'unnamed',
       model: mapped.model ?? EVERY_MODEL,
@@ -184,10 +196,16 @@ function mapSlo(
       sli: mapped.sli,
       objective: target.value,
       window: window ?? { rolling: '30d' },
+      ...(off.length === 0 ? {} : { alerting: Object.fromEntries(off.map((sev) => [sev, false])) }),
     };
     const parsed = parseSloEntry(entry);
     if (parsed.success) {
       if (nameOk && window !== undefined) out.push(parsed.data);
+      for (const severity of off) {
+        note(
+          `objective ${target.value} is too low for the ${severity} alert to ever fire; imported with alerting.${severity}: false`,
+        );
+      }
       return;
     }
     const origins: MappedSli['origins'] = {

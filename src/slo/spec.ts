@@ -1,6 +1,7 @@
 // The SLO specification: one entry of the YAML `slos:` list, validated and normalised. Pure; the
 // evaluation (burn rates, budgets) reads SloSpec and never the YAML. Shapes: docs/slo.md.
 import { z } from 'zod';
+import { conditionProblems, WORKBOOK_CONDITIONS } from './burn-rate';
 import {
   durationThreshold,
   finiteNumber,
@@ -14,6 +15,7 @@ import {
   sloName,
   wholeNumber,
 } from './spec-fields';
+import { REFERENCE_PERIOD_MS } from './windows';
 
 /** The model of an SLO that applies to every model seen. */
 export const EVERY_MODEL = '*';
@@ -87,6 +89,14 @@ export interface SloSpec {
  */
 export function defaultMinEvents(sli: Sli): number {
   return sli.kind === 'timeslice' && sli.metric === 'throughput_rps' ? 0 : 100;
+}
+
+/** Returns the alert severities that have a condition which can never fire at `objective`. */
+export function neverFiringSeverities(objective: number): Array<'page' | 'ticket'> {
+  const found = WORKBOOK_CONDITIONS.filter(
+    (c) => conditionProblems(objective, [c], REFERENCE_PERIOD_MS).length > 0,
+  ).map((c) => c.severity);
+  return [...new Set(found)];
 }
 
 /** The budgeting method an SLI kind implies. */
@@ -182,6 +192,18 @@ const entry = mapping(
   'an SLO',
 )
   .superRefine((raw, ctx) => {
+    // Thresholds are kept when windows are scaled to the SLO period (docs/slo-math.md), so the
+    // Workbook's 30-day conditions tell whether any enabled alert could never fire.
+    for (const condition of WORKBOOK_CONDITIONS) {
+      if (raw.alerting?.[condition.severity] === false) continue;
+      for (const problem of conditionProblems(raw.objective, [condition], REFERENCE_PERIOD_MS)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['objective'],
+          message: `${problem} (or set alerting.${condition.severity}: false)`,
+        });
+      }
+    }
     const implied = raw.sli.kind === 'timeslice' ? 'timeslices' : 'occurrences';
     if (raw.budgeting !== undefined && raw.budgeting !== implied) {
       ctx.addIssue({

@@ -82,7 +82,9 @@ describe('OpenSLO import: valid documents', () => {
       'document 1 (kind Service) describes no SLO of its own; not imported',
       'document 7 (kind AlertPolicy) describes no SLO of its own; not imported',
       "document 4 (availability): alertPolicies not imported; InsightAgent's multi-window burn-rate alerts apply (alerting: page, ticket)",
+      'document 5 (accuracy): objective 0.9 is too low for the page alert to ever fire; imported with alerting.page: false',
     ]);
+    expect(slos[1]?.alerting).toEqual({ minEvents: 100, page: false, ticket: true });
   });
 
   it('renders YAML that loads as the slos: section, giving the same specs', () => {

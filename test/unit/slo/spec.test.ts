@@ -360,6 +360,27 @@ describe('SLO spec: refused entries name the field and what was expected', () =>
     expect(lines.join('\n')).toContain(message);
   });
 
+  it.each<[number, Record<string, unknown> | undefined, string[]]>([
+    [
+      0.9,
+      undefined,
+      [
+        'objective: page 1h/5m at 14.4x can never fire at objective 0.9: a burn rate of 14.4 needs 14.4 x (1 - 0.9) = 144 % of events to be bad, and at most 100 % can be; use a threshold of at most 10 or an objective of at least 0.930556 (or set alerting.page: false)',
+      ],
+    ],
+    [0.9, { page: false }, []],
+    [0.93, { page: true, ticket: true }, ['objective: page 1h/5m at 14.4x can never fire']],
+    [0.8, { page: false }, []],
+    [0.5, { page: false }, ['objective: ticket 1d/2h at 3x can never fire at objective 0.5']],
+    [0.5, { page: false, ticket: false }, []],
+  ])('objective %d with alerting %j: alerts that can never fire are refused', (o, a, expected) => {
+    const lines = problems({ ...base, objective: o, ...(a === undefined ? {} : { alerting: a }) });
+    expect(lines).toHaveLength(expected.length);
+    expected.forEach((line, i) => {
+      expect(lines[i]).toContain(line);
+    });
+  });
+
   it('refuses an entry that is not a mapping', () => {
     expect(problems(5)).toEqual([
       '(root): expected an SLO with name, model, description, sli, objective, window, budgeting, alerting, got 5',

@@ -39,6 +39,7 @@ const EXPECTED_TABLES = [
   { name: 'inference_requests', engine: 'MergeTree' },
   { name: 'job_runs', engine: 'ReplacingMergeTree' },
   { name: 'metric_points', engine: 'MergeTree' },
+  { name: 'outbox', engine: 'ReplacingMergeTree' },
   { name: 'pending_evaluations', engine: 'MergeTree' },
   { name: 'requests_1m', engine: 'AggregatingMergeTree' },
   { name: 'requests_1m_mv', engine: 'MaterializedView' },

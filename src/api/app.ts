@@ -3,6 +3,7 @@ import { pinoHttp } from 'pino-http';
 import type { ApiToken } from '../config/tokens';
 import type { ModelStats } from '../model-stats/service';
 import type { Readiness } from '../store/readiness';
+import type { SloStatus } from '../store/repositories/slo-status';
 import type { Logger } from '../telemetry/logger';
 import type { Metrics } from '../telemetry/metrics';
 import { errorHandler, notFound } from './middleware/errors';
@@ -11,6 +12,7 @@ import { type FeedbackDeps, feedbackRoutes } from './routes/feedback';
 import { healthRoutes } from './routes/health';
 import { metricsRoutes } from './routes/metrics';
 import { modelRoutes } from './routes/models';
+import { sloRoutes } from './routes/slos';
 import { statusRoutes } from './routes/status';
 
 /** What the API needs from the rest of the service; handlers never reach the store themselves. */
@@ -25,6 +27,8 @@ export interface ApiDeps {
   modelStats?: ModelStats;
   /** POST /api/v1/feedback; the route exists only when given. */
   feedback?: FeedbackDeps;
+  /** GET /api/v1/slos: the newest SLO evaluations; the route exists only when given. */
+  sloStatus?: () => Promise<SloStatus[]>;
 }
 
 const QUIET = /^\/(healthz|readyz|metrics)(\?|$)/;
@@ -49,6 +53,7 @@ export function createApp(deps: ApiDeps): Express {
   app.use(statusRoutes(deps.tokens, deps.status, deps.effectiveConfig));
   if (deps.modelStats !== undefined) app.use(modelRoutes(deps.tokens, deps.modelStats));
   if (deps.feedback !== undefined) app.use(feedbackRoutes(deps.tokens, deps.feedback));
+  if (deps.sloStatus !== undefined) app.use(sloRoutes(deps.tokens, deps.sloStatus));
   app.use(notFound);
   app.use(errorHandler(deps.log));
   return app;

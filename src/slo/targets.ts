@@ -1,0 +1,28 @@
+// Which SLO x model pairs the SLO job evaluates. Pure.
+import { defaultSlos } from './defaults';
+import { EVERY_MODEL, type SloSpec } from './spec';
+
+/** One SLO for one model. */
+export interface SloTarget {
+  spec: SloSpec;
+  model: string;
+}
+
+/**
+ * Returns the SLO x model pairs to evaluate: each configured SLO for its model (if seen) or, for
+ * `*`, for every model seen; with no SLO configured, the defaults for every model seen.
+ */
+export function sloTargets(
+  configured: readonly SloSpec[],
+  modelsSeen: readonly string[],
+): SloTarget[] {
+  const specs = configured.length > 0 ? configured : defaultSlos(EVERY_MODEL);
+  const seen = new Set(modelsSeen);
+  return specs.flatMap((spec) =>
+    spec.model === EVERY_MODEL
+      ? modelsSeen.map((model) => ({ spec, model }))
+      : seen.has(spec.model)
+        ? [{ spec, model: spec.model }]
+        : [],
+  );
+}

@@ -166,7 +166,9 @@ class DurableOutbox implements Outbox {
     const key = message.request.destinationKey;
     const disabled = await isDestinationDisabled(this.o.store, key);
     // Strictly increasing per process, so messages enqueued in one millisecond keep their order.
-    const createdAtMs = Math.max(this.o.clock.now().getTime(), this.lastCreatedMs + 1);
+    // created_at may run a millisecond ahead of the clock; next_attempt_at does not (due now).
+    const nowMs = this.o.clock.now().getTime();
+    const createdAtMs = Math.max(nowMs, this.lastCreatedMs + 1);
     this.lastCreatedMs = createdAtMs;
     const status: OutboxStatus = disabled ? 'disabled' : 'pending';
     await insertOutboxRows(this.o.store, [
@@ -179,7 +181,7 @@ class DurableOutbox implements Outbox {
         request: JSON.stringify(storedRequest(message.request)),
         status,
         attempts: 0,
-        nextAttemptAtMs: createdAtMs,
+        nextAttemptAtMs: nowMs,
         lastStatusCode: 0,
         lastError: disabled ? 'destination disabled (an earlier message got 410 Gone)' : '',
         createdAtMs,

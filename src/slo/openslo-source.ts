@@ -80,14 +80,14 @@ export function readSource(
     );
     return undefined;
   }
-  const errorsBefore = { count: 0 };
+  let failed = false;
   const fail: Report = (p, m) => {
-    errorsBefore.count += 1;
+    failed = true;
     report(p, m);
   };
   const model = optionalText(fields.model, `${at}.spec.model`, fail);
   const source = readFields(what, fields, `${at}.spec`, fail);
-  if (errorsBefore.count > 0 || source === undefined) return undefined;
+  if (failed || source === undefined) return undefined;
   return model === undefined ? { source } : { source, model };
 }
 

@@ -145,6 +145,82 @@ const occurrences = (objective: string) =>
 const timeslices = (objective: string) =>
   `budgetingMethod: Timeslices\nobjectives:\n  - ${objective}`;
 
+describe('OpenSLO import: table of mappings', () => {
+  it.each<[string, string, Record<string, unknown>]>([
+    [
+      'bad latency over total requests',
+      sloYaml(
+        `ratioMetric: {bad: {${src('{field: latency_ms, threshold_ms: 2500}')}}, total: {${src('{events: requests}')}}}`,
+        occurrences('{target: 0.95}'),
+      ),
+      { sli: { kind: 'latency', field: 'latency_ms', thresholdMs: 2500 }, objective: 0.95 },
+    ],
+    [
+      'good scores over scored requests',
+      sloYaml(
+        ratio(
+          '{score: coherence, threshold: "0.9", model: m}',
+          '{events: scored, score: coherence}',
+        ),
+        occurrences('{targetPercent: 99}'),
+      ),
+      { model: 'm', sli: { kind: 'quality', score: 'coherence', threshold: 0.9 }, objective: 0.99 },
+    ],
+    [
+      'queue time threshold',
+      sloYaml(threshold('{field: queue_ms}'), occurrences('{op: lte, value: 50, target: 0.999}')),
+      { sli: { kind: 'latency', field: 'queue_ms', thresholdMs: 50 }, objective: 0.999 },
+    ],
+    [
+      'p95 per 5-minute slice, minutes as a number',
+      sloYaml(
+        threshold('{metric: latency_p95_ms}'),
+        timeslices('{op: lte, value: 2000, target: 0.99, timeSliceTarget: 1, timeSliceWindow: 5}'),
+      ),
+      {
+        sli: {
+          kind: 'timeslice',
+          metric: 'latency_p95_ms',
+          op: '<=',
+          threshold: 2000,
+          sliceMinutes: 5,
+        },
+        budgeting: 'timeslices',
+        alerting: { minEvents: 100, page: true, ticket: true },
+      },
+    ],
+    [
+      'mean score per hour-long slice',
+      sloYaml(
+        threshold('{metric: score_mean, score: accuracy}'),
+        timeslices('{op: gte, value: 0.8, target: 0.99, timeSliceWindow: 60m}'),
+      ),
+      {
+        sli: {
+          kind: 'timeslice',
+          metric: 'score_mean',
+          score: 'accuracy',
+          op: '>=',
+          threshold: 0.8,
+          sliceMinutes: 60,
+        },
+      },
+    ],
+    [
+      'rolling week written 1w, type in capitals',
+      sloYaml(
+        `ratioMetric: {good: {metricSource: {type: INSIGHTAGENT, spec: {status: ok}}}, total: {${src('{events: requests}')}}}`,
+        `timeWindow: [{duration: 1w, isRolling: true}]\n${occurrences('{target: 0.99}')}`,
+      ),
+      { sli: { kind: 'availability' }, window: { kind: 'rolling', days: 7 } },
+    ],
+  ])('%s', (_, text, expected) => {
+    const { slos } = importOpenSlo(text, 'in.yaml');
+    expect(slos).toHaveLength(1);
+    expect(slos[0]).toMatchObject({ name: 's', ...expected });
+  });
+});
+
 describe('OpenSLO import: table of refusals', () => {
   const P = 'document 1 (s): ';
   const IND = 'spec.indicator.spec';
@@ -386,6 +462,55 @@ describe('OpenSLO import: table of refusals', () => {
       'an SLO without metadata.name',
       'apiVersion: openslo/v1\nkind: SLO\nmetadata: {}\nspec: {budgetingMethod: Occurrences, objectives: [{target: 0.9}]}',
       'document 1: metadata.name: expected string, got nothing',
+    ],
+    [
+      'a threshold that is not a number',
+      sloYaml(ratio('{field: ttft_ms, threshold_ms: fast}'), occurrences('{target: 0.9}')),
+      `${P}${IND}.ratioMetric.good.metricSource.spec.threshold_ms: expected a number, got "fast"`,
+    ],
+    [
+      'a model that is not a name',
+      sloYaml(ratio('{status: ok, model: 5}'), occurrences('{target: 0.9}')),
+      `${P}${IND}.ratioMetric.good.metricSource.spec.model: expected a name, got 5`,
+    ],
+    [
+      'total counting something else',
+      sloYaml(ratio('{status: ok}', '{events: all}'), occurrences('{target: 0.9}')),
+      `${P}${IND}.ratioMetric.total.metricSource.spec.events: expected requests or scored, got "all"`,
+    ],
+    [
+      'a ratio over a per-slice metric',
+      sloYaml(ratio('{metric: throughput_rps}'), occurrences('{target: 0.9}')),
+      `${P}${IND}.ratioMetric.good.metricSource.spec: a ratio counts requests: expected {field, threshold_ms}, {status} or {score, threshold}, got {metric: …}`,
+    ],
+    [
+      'a threshold over status',
+      sloYaml(threshold('{status: ok}'), occurrences('{op: gte, value: 1, target: 0.9}')),
+      `${P}${IND}.thresholdMetric.metricSource.spec: status counts events: it belongs in a ratioMetric`,
+    ],
+    [
+      'a threshold on the source too',
+      sloYaml(
+        threshold('{field: ttft_ms, threshold_ms: 800}'),
+        occurrences('{op: lte, value: 800, target: 0.9}'),
+      ),
+      `${P}${IND}.thresholdMetric.metricSource.spec.threshold_ms: a thresholdMetric takes its threshold from objectives[].value`,
+    ],
+    [
+      'a source without type or reference',
+      sloYaml(
+        'thresholdMetric: {metricSource: {spec: {field: ttft_ms}}}',
+        occurrences('{op: lte, value: 800, target: 0.9}'),
+      ),
+      `${P}${IND}.thresholdMetric.metricSource.type: expected insightagent, got nothing`,
+    ],
+    [
+      'both indicator kinds',
+      sloYaml(
+        `${threshold('{field: ttft_ms}')}\n${ratio('{status: ok}')}`,
+        occurrences('{op: lte, value: 800, target: 0.9}'),
+      ),
+      `${P}${IND}: expected exactly one of thresholdMetric and ratioMetric`,
     ],
     [
       'no SLO at all',

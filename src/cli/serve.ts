@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { createApp } from '../api/app';
 import { bindRefusal } from '../api/bind-safety';
 import { closeServer, type Listening, listen } from '../api/http-server';
@@ -10,6 +11,8 @@ import { SinkGate } from '../ingest/sink-gate';
 import { IngestWriter } from '../ingest/writer';
 import { createShutdown } from '../lifecycle/shutdown';
 import { createModelStats } from '../model-stats/service';
+import { type Scheduler, startScheduler } from '../scheduler/scheduler';
+import { createSloJob } from '../slo/job';
 import { chooseConnection, describeConnection } from '../store/connection';
 import { migrate } from '../store/migrate';
 import { loadMigrationFiles } from '../store/migration-plan';
@@ -17,6 +20,7 @@ import { openStore } from '../store/open';
 import { checkReadiness } from '../store/readiness';
 import { insertIngestRows } from '../store/repositories/ingest-rows';
 import { movePendingEvaluations } from '../store/repositories/pending-evaluations';
+import { latestSloStatus } from '../store/repositories/slo-status';
 import { applyRetention } from '../store/retention';
 import { createLogger } from '../telemetry/logger';
 import { createMetrics } from '../telemetry/metrics';
@@ -94,6 +98,7 @@ export async function runServe(
             retentionDays: env.retention.rawDays,
             scoreRanges: file.ingest.scoreRanges,
           },
+          sloStatus: () => latestSloStatus(store),
         }
       : {}),
   });
@@ -112,8 +117,23 @@ export async function runServe(
     await store.close();
     throw err;
   }
-  // Attribution moves pending scores in exactly one process: the scheduler role's.
+  // Attribution and the scheduled jobs run in exactly one process: the scheduler role's.
   const background = options.roles.has('scheduler');
+  let scheduler: Scheduler | undefined;
+  const startBackground = () => {
+    if (!background || scheduler !== undefined) return;
+    attribution.start();
+    // Each job ticks a few seconds after its window ends, so the last minute's rows are in.
+    scheduler = startScheduler(
+      [{ job: createSloJob({ store, slos: file.slos }), cron: '5 * * * * *' }],
+      {
+        store,
+        clock: systemClock,
+        log,
+        runner: `${hostname()}:${process.pid}`,
+      },
+    );
+  };
   log.info(
     {
       version: VERSION,
@@ -140,6 +160,7 @@ export async function runServe(
         },
       },
       { name: 'ingest-writer', run: () => writer.shutdown() },
+      { name: 'scheduler', run: async () => scheduler?.stop() },
       {
         name: 'attribution',
         run: async () => {
@@ -165,7 +186,7 @@ export async function runServe(
       const result = await migrate(store, files, { log });
       intake.open();
       await applyRetention(store, env.retention, log);
-      if (background) attribution.start();
+      startBackground();
       log.info({ applied: result.applied.length, total: files.length }, 'store schema current');
     } catch (err) {
       log.fatal({ err }, 'migrations failed; stopping');
@@ -175,6 +196,6 @@ export async function runServe(
   }
   // With --no-migrate the operator vouches for the schema (open() and start() are idempotent).
   intake.open();
-  if (background) attribution.start();
+  startBackground();
   return shutdown;
 }

@@ -99,3 +99,34 @@ it('records one evaluation per minute window and serves the newest: paging from 
     await closeServer(server.server, 1_000);
   }
 });
+
+it('evaluates the default SLOs (timeslices included) when none is configured', async () => {
+  await store.command({
+    tag: 'test.scores',
+    sql: `INSERT INTO {db:Identifier}.evaluations (ts, model, name, value)
+          SELECT fromUnixTimestamp64Milli(toInt64({start:Int64} + number * 6000), 'UTC'), 'chimera',
+                 if(number % 2 = 0, 'accuracy', 'coherence'), 0.8 + (number % 20) / 100
+          FROM numbers(7200)`,
+    params: { start: START },
+  });
+  const job = createSloJob({ store, slos: [] });
+  now = INCIDENT + 3 * 60 * MIN + 17 * 1000;
+  const pass = await runDueWindows(
+    { ...job, name: 'slo-defaults' },
+    { store, clock, log, runner: 'test' },
+  );
+  expect(pass).toEqual({ succeeded: 1, skipped: 0 });
+  const rows = await store.query<{ slo: string; method: string }>({
+    tag: 'test.defaults',
+    sql: `SELECT slo, toString(method) AS method FROM {db:Identifier}.slo_status
+          WHERE evaluated_at = toDateTime(intDiv({at:Int64}, 1000), 'UTC') ORDER BY slo`,
+    params: { at: INCIDENT + 3 * 60 * MIN },
+  });
+  expect(rows).toEqual([
+    { slo: 'accuracy', method: 'timeslices' },
+    { slo: 'availability', method: 'occurrences' },
+    { slo: 'coherence', method: 'timeslices' },
+    { slo: 'throughput', method: 'timeslices' },
+    { slo: 'ttft_p95', method: 'timeslices' },
+  ]);
+});

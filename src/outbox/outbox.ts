@@ -29,8 +29,8 @@ import {
 } from '../store/repositories/outbox';
 import type { Store } from '../store/store';
 import type { Logger } from '../telemetry/logger';
-import { REDACTED, redactRequest, scrubSecrets } from './redact';
-import type { OutboundRequest, RateLimit } from './request';
+import { MESSAGE_ID, type OutboxMessage, type StoredRequest, storedRequest } from './message';
+import { scrubSecrets } from './redact';
 import {
   type AttemptOutcome,
   DEFAULT_RETRY_POLICY,
@@ -39,16 +39,7 @@ import {
 } from './retry-policy';
 import { sendAttempt } from './send';
 
-/** A message to deliver: the rendered request and the channel whose config supplies URL and secrets. */
-export interface OutboxMessage {
-  /** The webhook-id; defaults to `msg_<uuid>`. Enqueueing an id that exists is a no-op. */
-  id?: string;
-  /** Name of the channel (its URL and secrets are looked up at send time, never stored). */
-  channel: string;
-  /** What the message is, e.g. `alert.firing`; shown by /api/v1/deliveries. */
-  kind: string;
-  request: OutboundRequest;
-}
+export type { OutboxMessage } from './message';
 
 /** What the outbox needs; everything but store, clock, channels and log has a default. */
 export interface OutboxOptions {
@@ -88,15 +79,6 @@ export interface Outbox {
   stop(): Promise<void>;
 }
 
-/** The part of the request that is stored: no URL and no credential headers. */
-interface StoredRequest {
-  method: 'POST';
-  headers: Record<string, string>;
-  body: string;
-  rateLimit?: RateLimit;
-}
-
-const MESSAGE_ID = /^[A-Za-z0-9_.:-]{1,128}$/;
 const PER_DESTINATION = 20;
 const HEADS_LIMIT = 2000;
 const ERROR_CHARS = 500;
@@ -104,18 +86,6 @@ const ERROR_CHARS = 500;
 /** Returns the outbox over `store`; nothing runs until start() or runOnce(). */
 export function createOutbox(options: OutboxOptions): Outbox {
   return new DurableOutbox(options);
-}
-
-function storedRequest(request: OutboundRequest): StoredRequest {
-  // Credential headers are whatever redactRequest hides; channels add theirs when signing.
-  const visible = redactRequest(request).headers;
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(request.headers)) {
-    if (visible[name] !== REDACTED) headers[name] = value;
-  }
-  const out: StoredRequest = { method: request.method, headers, body: request.body };
-  if (request.rateLimit !== undefined) out.rateLimit = request.rateLimit;
-  return out;
 }
 
 const truncate = (text: string) =>

@@ -11,6 +11,7 @@ import { SinkGate } from '../ingest/sink-gate';
 import { IngestWriter } from '../ingest/writer';
 import { createShutdown } from '../lifecycle/shutdown';
 import { createModelStats } from '../model-stats/service';
+import { createOutbox, type Outbox } from '../outbox/outbox';
 import { type Scheduler, startScheduler } from '../scheduler/scheduler';
 import { createSloJob } from '../slo/job';
 import { chooseConnection, describeConnection } from '../store/connection';
@@ -45,7 +46,7 @@ export async function runServe(
   options: ServeOptions,
   source: NodeJS.ProcessEnv,
 ): Promise<() => Promise<number>> {
-  const { env, file } = loadConfig(source);
+  const { env, file, channels } = loadConfig(source);
   const refusal = bindRefusal(env.host, env.tokens.length, options.insecure);
   if (refusal !== undefined) throw new ConfigError(refusal);
   const log = createLogger(env.logLevel);
@@ -120,19 +121,26 @@ export async function runServe(
   // Attribution and the scheduled jobs run in exactly one process: the scheduler role's.
   const background = options.roles.has('scheduler');
   let scheduler: Scheduler | undefined;
+  let outbox: Outbox | undefined;
   const startBackground = () => {
     if (!background || scheduler !== undefined) return;
     attribution.start();
+    // Every outbound HTTP call (alert notifications) goes through the durable outbox.
+    outbox = createOutbox({
+      store,
+      clock: systemClock,
+      channels: (name) => channels.find((c) => c.name === name),
+      log,
+    });
+    outbox.start();
     // Each job ticks a few seconds after its window ends, so the last minute's rows are in.
-    scheduler = startScheduler(
-      [{ job: createSloJob({ store, slos: file.slos }), cron: '5 * * * * *' }],
-      {
-        store,
-        clock: systemClock,
-        log,
-        runner: `${hostname()}:${process.pid}`,
-      },
-    );
+    const slo = createSloJob({ store, slos: file.slos, channels, outbox });
+    scheduler = startScheduler([{ job: slo, cron: '5 * * * * *' }], {
+      store,
+      clock: systemClock,
+      log,
+      runner: `${hostname()}:${process.pid}`,
+    });
   };
   log.info(
     {
@@ -161,6 +169,7 @@ export async function runServe(
       },
       { name: 'ingest-writer', run: () => writer.shutdown() },
       { name: 'scheduler', run: async () => scheduler?.stop() },
+      { name: 'outbox', run: async () => outbox?.stop() },
       {
         name: 'attribution',
         run: async () => {

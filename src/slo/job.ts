@@ -1,7 +1,15 @@
 // The SLO job: once per minute window, every SLO x model is evaluated at the window's end from
-// the rollups and recorded in slo_status. Load → compute → save; the scheduler records the
-// window in job_runs and catches up missed ones in order.
+// the rollups and recorded in slo_status; the alert states are stepped with those evaluations,
+// their notifications enqueued in the outbox (ids stable across replays), then the states saved.
+// Load → compute → save; the scheduler records the window in job_runs and catches up missed ones
+// in order, and replaying a window sends nothing twice (older evaluations are ignored by the
+// state machine, re-enqueued ids by the outbox).
+import type { ChannelConfig } from '../alerts/channels/config';
+import { alertMessages } from '../alerts/notify';
+import { stepAlerts } from '../alerts/state';
+import type { Outbox } from '../outbox/outbox';
 import type { ScheduledJob } from '../scheduler/run-job';
+import { loadAlertStates, saveAlertStates } from '../store/repositories/alert-states';
 import { listModels } from '../store/repositories/model-stats';
 import { insertSloStatus, type SloStatusRow } from '../store/repositories/slo-status';
 import type { Store } from '../store/store';
@@ -14,6 +22,9 @@ export interface SloJobDeps {
   store: Store;
   /** The configured SLOs (empty: the defaults for every model). */
   slos: readonly SloSpec[];
+  /** Where alert notifications go; with none, states are kept but nothing is sent. */
+  channels: readonly ChannelConfig[];
+  outbox: Pick<Outbox, 'enqueue'>;
 }
 
 /** Returns the SLO job: evaluate every SLO x model at each minute's end. */
@@ -32,8 +43,17 @@ export function createSloJob(deps: SloJobDeps): ScheduledJob {
         rows.push({ slo: spec.name, model, evaluatedAtMs: window.endMs, evaluation });
       }
       if (rows.length > 0) await insertSloStatus(deps.store, rows);
+      const stepped = stepAlerts(
+        await loadAlertStates(deps.store),
+        rows.map((r) => ({ slo: r.slo, model: r.model, evaluation: r.evaluation })),
+        new Date(window.endMs),
+      );
+      const messages = alertMessages(stepped.groups, deps.channels, new Date(window.endMs));
+      for (const message of messages) await deps.outbox.enqueue(message);
+      const changed = Object.values(stepped.states).filter((s) => s.updated_at_ms === window.endMs);
+      if (changed.length > 0) await saveAlertStates(deps.store, changed);
       const firing = rows.filter((r) => r.evaluation.firing !== null).length;
-      return `${rows.length} SLO evaluations, ${firing} firing`;
+      return `${rows.length} SLO evaluations, ${firing} firing, ${messages.length} messages`;
     },
   };
 }

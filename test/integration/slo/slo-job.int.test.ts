@@ -3,6 +3,7 @@
 import { createApp } from '../../../src/api/app';
 import { closeServer, listen } from '../../../src/api/http-server';
 import type { Clock } from '../../../src/clock';
+import { createOutbox } from '../../../src/outbox/outbox';
 import { runDueWindows } from '../../../src/scheduler/run-job';
 import { createSloJob } from '../../../src/slo/job';
 import type { SloSpec } from '../../../src/slo/spec';
@@ -52,8 +53,11 @@ afterAll(async () => {
   await closeTestStore(store);
 });
 
+// With no channel configured nothing is enqueued; the outbox is the real one all the same.
+const quietOutbox = () => createOutbox({ store, clock, channels: () => undefined, log });
+
 it('records one evaluation per minute window and serves the newest: paging from the 9th incident minute', async () => {
-  const job = createSloJob({ store, slos: [TTFT] });
+  const job = createSloJob({ store, slos: [TTFT], channels: [], outbox: quietOutbox() });
   const deps = { store, clock, log, runner: 'test' };
   now = INCIDENT + 5_000;
   await runDueWindows(job, deps);
@@ -109,7 +113,7 @@ it('evaluates the default SLOs (timeslices included) when none is configured', a
           FROM numbers(7200)`,
     params: { start: START },
   });
-  const job = createSloJob({ store, slos: [] });
+  const job = createSloJob({ store, slos: [], channels: [], outbox: quietOutbox() });
   now = INCIDENT + 3 * 60 * MIN + 17 * 1000;
   const pass = await runDueWindows(
     { ...job, name: 'slo-defaults' },

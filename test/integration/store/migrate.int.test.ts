@@ -33,6 +33,7 @@ const SHIPPED = readdirSync(MIGRATIONS_DIR)
   .sort();
 
 const EXPECTED_TABLES = [
+  { name: 'alert_states', engine: 'ReplacingMergeTree' },
   { name: 'evaluations', engine: 'MergeTree' },
   { name: 'evaluations_1m', engine: 'AggregatingMergeTree' },
   { name: 'evaluations_1m_mv', engine: 'MaterializedView' },

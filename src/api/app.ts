@@ -8,6 +8,7 @@ import type { Logger } from '../telemetry/logger';
 import type { Metrics } from '../telemetry/metrics';
 import { errorHandler, notFound } from './middleware/errors';
 import { requestMetrics } from './middleware/request-metrics';
+import { deliveryRoutes, type ListDeliveries } from './routes/deliveries';
 import { type FeedbackDeps, feedbackRoutes } from './routes/feedback';
 import { healthRoutes } from './routes/health';
 import { metricsRoutes } from './routes/metrics';
@@ -29,6 +30,8 @@ export interface ApiDeps {
   feedback?: FeedbackDeps;
   /** GET /api/v1/slos: the newest SLO evaluations; the route exists only when given. */
   sloStatus?: () => Promise<SloStatus[]>;
+  /** GET /api/v1/deliveries; the route exists only when given. */
+  deliveries?: ListDeliveries;
 }
 
 const QUIET = /^\/(healthz|readyz|metrics)(\?|$)/;
@@ -54,6 +57,7 @@ export function createApp(deps: ApiDeps): Express {
   if (deps.modelStats !== undefined) app.use(modelRoutes(deps.tokens, deps.modelStats));
   if (deps.feedback !== undefined) app.use(feedbackRoutes(deps.tokens, deps.feedback));
   if (deps.sloStatus !== undefined) app.use(sloRoutes(deps.tokens, deps.sloStatus));
+  if (deps.deliveries !== undefined) app.use(deliveryRoutes(deps.tokens, deps.deliveries));
   app.use(notFound);
   app.use(errorHandler(deps.log));
   return app;

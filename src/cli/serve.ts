@@ -20,6 +20,7 @@ import { loadMigrationFiles } from '../store/migration-plan';
 import { openStore } from '../store/open';
 import { checkReadiness } from '../store/readiness';
 import { insertIngestRows } from '../store/repositories/ingest-rows';
+import { listDeliveries } from '../store/repositories/outbox';
 import { movePendingEvaluations } from '../store/repositories/pending-evaluations';
 import { latestSloStatus } from '../store/repositories/slo-status';
 import { applyRetention } from '../store/retention';
@@ -100,6 +101,7 @@ export async function runServe(
             scoreRanges: file.ingest.scoreRanges,
           },
           sloStatus: () => latestSloStatus(store),
+          deliveries: (query) => listDeliveries(store, query),
         }
       : {}),
   });

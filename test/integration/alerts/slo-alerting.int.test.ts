@@ -1,8 +1,9 @@
 // SLO alerting end to end on the real embedded store: three days of traffic, then a 40-minute
-// TTFT incident (400 bad of 43,200 requests a 3-day window: no ticket burn reaches its threshold), the SLO job run minute by minute through the scheduler's runner (injected
-// clock), the outbox delivering to a local Slack-like receiver. One incident: exactly one page
-// firing message at the incident's 9th minute and one resolved message 29 minutes after it ended.
-import { createServer, type Server } from 'node:http';
+// TTFT incident (400 bad of 43,200 requests in a 3-day window: no ticket burn reaches its
+// threshold), the SLO job run through the scheduler's runner (injected clock), the outbox
+// delivering to a local Slack-like receiver. One incident: exactly one page firing message at the
+// incident's 9th minute and one resolved message 29 minutes after it ended — minute by minute,
+// and after three hours of downtime caught up in one pass.
 import { parseChannels } from '../../../src/alerts/channels/config';
 import type { Clock } from '../../../src/clock';
 import { createOutbox } from '../../../src/outbox/outbox';
@@ -13,23 +14,20 @@ import { migrate } from '../../../src/store/migrate';
 import { loadMigrationFiles } from '../../../src/store/migration-plan';
 import type { Store } from '../../../src/store/store';
 import { createLogger } from '../../../src/telemetry/logger';
+import { INCIDENT_AT, seedIncidentTraffic } from '../../helpers/incident-traffic';
+import {
+  type SlackDelivery,
+  type SlackReceiver,
+  startSlackReceiver,
+} from '../../helpers/slack-receiver';
 import { closeTestStore, openTestStore } from '../../helpers/store';
 
 const MIN = 60_000;
-const INCIDENT = Date.parse('2026-11-27T10:00:00Z');
-const START = INCIDENT - 3 * 1440 * MIN;
 let store: Store;
-let now = INCIDENT;
+let now = INCIDENT_AT;
 const clock: Clock = { now: () => new Date(now) };
 const log = createLogger('silent');
-
-interface Received {
-  at: number;
-  body: { text: string; blocks: Array<{ type: string; fields?: Array<{ text: string }> }> };
-}
-const received: Received[] = [];
-let slack: Server;
-let slackUrl = '';
+let slack: SlackReceiver;
 
 const TTFT: SloSpec = {
   name: 'ttft',
@@ -41,41 +39,20 @@ const TTFT: SloSpec = {
   alerting: { minEvents: 100, page: true, ticket: true },
 };
 
-beforeAll(async () => {
-  slack = createServer((req, res) => {
-    let data = '';
-    req.on('data', (chunk) => {
-      data += chunk;
-    });
-    req.on('end', () => {
-      received.push({ at: now, body: JSON.parse(data) });
-      res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
-    });
-  });
-  await new Promise<void>((resolve) => slack.listen(0, '127.0.0.1', resolve));
-  const address = slack.address();
-  slackUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/services/T0/B0/x`;
+beforeEach(async () => {
+  slack = await startSlackReceiver(() => now);
   store = await openTestStore('slo_alerting');
   await migrate(store, loadMigrationFiles());
-  await store.command({
-    tag: 'test.traffic',
-    sql: `INSERT INTO {db:Identifier}.inference_requests (ts, model, latency_ms, ttft_ms, status)
-          SELECT fromUnixTimestamp64Milli(toInt64({start:Int64} + intDiv(number, 10) * 60000
-                   + (number % 10) * 1000), 'UTC') AS t, 'chimera', 500,
-                 if(toUnixTimestamp64Milli(t) >= {i0:Int64} AND toUnixTimestamp64Milli(t) < {i1:Int64}, 1200, 300),
-                 'ok'
-          FROM numbers({rows:UInt64})`,
-    params: { start: START, i0: INCIDENT, i1: INCIDENT + 40 * MIN, rows: (3 * 1440 + 180) * 10 },
-  });
+  await seedIncidentTraffic(store);
 });
 
-afterAll(async () => {
+afterEach(async () => {
   await closeTestStore(store);
-  await new Promise((resolve) => slack.close(resolve));
+  await slack.close();
 });
 
-it('one incident: one page firing at its 9th minute, one resolved 29 minutes after it ended', async () => {
-  const channels = parseChannels([{ name: 'oncall', kind: 'slack', url: slackUrl }]);
+function pipeline() {
+  const channels = parseChannels([{ name: 'oncall', kind: 'slack', url: slack.url }]);
   const outbox = createOutbox({
     store,
     clock,
@@ -83,21 +60,27 @@ it('one incident: one page firing at its 9th minute, one resolved 29 minutes aft
     log,
   });
   const job = createSloJob({ store, slos: [TTFT], channels, outbox });
-  const deps = { store, clock, log, runner: 'test' };
+  return { job, outbox, deps: { store, clock, log, runner: 'test' } };
+}
+
+// Minutes after the incident start at which each message arrived, and its text.
+const timeline = (received: readonly SlackDelivery[]) =>
+  received.map((r) => [Math.floor((r.at - INCIDENT_AT) / MIN), r.body.text]);
+
+it('one incident, minute by minute: one page firing at its 9th minute, one resolved 29 minutes after it ended', async () => {
+  const { job, outbox, deps } = pipeline();
   for (let k = -2; k <= 100; k++) {
-    now = INCIDENT + k * MIN + 5_000;
+    now = INCIDENT_AT + k * MIN + 5_000;
     await runDueWindows(job, deps);
     await outbox.runOnce();
   }
-  await outbox.stop();
-
-  expect(received.map((r) => [(r.at - INCIDENT - 5_000) / MIN, r.body.text])).toEqual([
+  expect(timeline(slack.received)).toEqual([
     [9, expect.stringContaining('[FIRING] page: SLO ttft for model chimera')],
     [69, expect.stringContaining('[RESOLVED] page: SLO ttft for model chimera')],
   ]);
-  const fields = (r: Received) =>
+  const fields = (r: SlackDelivery) =>
     r.body.blocks.flatMap((b) => b.fields ?? []).map((f) => f.text.split('\n')[0]);
-  expect(fields(received[0] as Received)).toEqual([
+  expect(fields(slack.received[0] as SlackDelivery)).toEqual([
     '*Model*',
     '*SLO*',
     '*SLI vs objective*',
@@ -106,13 +89,37 @@ it('one incident: one page firing at its 9th minute, one resolved 29 minutes aft
     '*Severity*',
     '*Started*',
   ]);
-  expect(fields(received[1] as Received)).toContain('*Resolved*');
+  expect(fields(slack.received[1] as SlackDelivery)).toContain('*Resolved*');
 
   // Replaying the same windows (a crash before job_runs was written) sends nothing again.
-  const before = received.length;
   await store.command({ tag: 'test.forget', sql: 'TRUNCATE TABLE {db:Identifier}.job_runs' });
-  now = INCIDENT + 100 * MIN + 5_000;
+  now = INCIDENT_AT + 100 * MIN + 5_000;
   await runDueWindows({ ...job, maxCatchUp: 200 }, deps);
   await outbox.runOnce();
-  expect(received).toHaveLength(before);
+  expect(slack.received).toHaveLength(2);
+  await outbox.stop();
+});
+
+it('three hours of downtime over the incident: caught up on restart, each message sent once', async () => {
+  const before = pipeline();
+  now = INCIDENT_AT - MIN + 5_000;
+  await runDueWindows(before.job, before.deps);
+  await before.outbox.stop();
+
+  // Restart three hours later: a new job and outbox on the same store; 180 windows owed.
+  const after = pipeline();
+  now = INCIDENT_AT + 179 * MIN + 5_000;
+  expect(await runDueWindows(after.job, after.deps)).toEqual({ succeeded: 180, skipped: 0 });
+  // Slack takes one message a second per webhook: the second goes out a second later.
+  await after.outbox.runOnce();
+  now += 1_000;
+  await after.outbox.runOnce();
+  await after.outbox.stop();
+  expect(slack.received.map((r) => r.body.text)).toEqual([
+    expect.stringContaining('[FIRING] page: SLO ttft for model chimera'),
+    expect.stringContaining('[RESOLVED] page: SLO ttft for model chimera'),
+  ]);
+  expect(
+    slack.received[0]?.body.blocks.flatMap((b) => b.fields ?? []).map((f) => f.text),
+  ).toContain(`*Started*\n${new Date(INCIDENT_AT + 9 * MIN).toISOString()}`);
 });

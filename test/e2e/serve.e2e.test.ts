@@ -259,6 +259,36 @@ describe('insightagent serve', () => {
     expect(result.stderr).toContain('(root): unknown key "alerts"');
   });
 
+  test('a bad SLO or channel in INSIGHTAGENT_CONFIG exits 2 naming the YAML path', async () => {
+    const dataDir = await tempDir('data');
+    const config = join(dataDir, 'insightagent.yaml');
+    await writeFile(
+      config,
+      [
+        'slos:',
+        '  - name: ttft',
+        '    sli: {kind: latency, field: ttft_ms, threshold_ms: 800}',
+        '    objective: 1.5',
+        'channels:',
+        '  - {name: oncall, kind: slack}',
+      ].join('\n'),
+    );
+    const result = await runCli(
+      ['serve'],
+      cleanEnv({ INSIGHTAGENT_DATA_DIR: dataDir, INSIGHTAGENT_CONFIG: config }),
+    );
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('slos[0].objective: expected a number between 0 and 1');
+
+    await writeFile(config, 'channels:\n  - {name: oncall, kind: slack}\n');
+    const channels = await runCli(
+      ['serve'],
+      cleanEnv({ INSIGHTAGENT_DATA_DIR: dataDir, INSIGHTAGENT_CONFIG: config }),
+    );
+    expect(channels.code).toBe(2);
+    expect(channels.stderr).toContain(`${config}: channels[0].url`);
+  });
+
   test('OTEL_EXPORTER_OTLP_ENDPOINT at a closed port: still serves /healthz and exits 0 within 10 s of SIGTERM', async () => {
     const closed = await freePort();
     const serving = await startReady({

@@ -45,6 +45,7 @@ const EXPECTED_TABLES = [
   { name: 'requests_1m', engine: 'AggregatingMergeTree' },
   { name: 'requests_1m_mv', engine: 'MaterializedView' },
   { name: 'schema_migrations', engine: 'ReplacingMergeTree' },
+  { name: 'silences', engine: 'ReplacingMergeTree' },
   { name: 'slo_status', engine: 'ReplacingMergeTree' },
 ];
 

@@ -8,11 +8,13 @@ import type { Logger } from '../telemetry/logger';
 import type { Metrics } from '../telemetry/metrics';
 import { errorHandler, notFound } from './middleware/errors';
 import { requestMetrics } from './middleware/request-metrics';
+import { alertRoutes, type ListAlerts } from './routes/alerts';
 import { deliveryRoutes, type ListDeliveries } from './routes/deliveries';
 import { type FeedbackDeps, feedbackRoutes } from './routes/feedback';
 import { healthRoutes } from './routes/health';
 import { metricsRoutes } from './routes/metrics';
 import { modelRoutes } from './routes/models';
+import { type SilenceDeps, silenceRoutes } from './routes/silences';
 import { sloRoutes } from './routes/slos';
 import { statusRoutes } from './routes/status';
 
@@ -32,6 +34,10 @@ export interface ApiDeps {
   sloStatus?: () => Promise<SloStatus[]>;
   /** GET /api/v1/deliveries; the route exists only when given. */
   deliveries?: ListDeliveries;
+  /** POST/GET/DELETE /api/v1/silences; the routes exist only when given. */
+  silences?: SilenceDeps;
+  /** GET /api/v1/alerts; the route exists only when given. */
+  alerts?: ListAlerts;
 }
 
 const QUIET = /^\/(healthz|readyz|metrics)(\?|$)/;
@@ -58,6 +64,8 @@ export function createApp(deps: ApiDeps): Express {
   if (deps.feedback !== undefined) app.use(feedbackRoutes(deps.tokens, deps.feedback));
   if (deps.sloStatus !== undefined) app.use(sloRoutes(deps.tokens, deps.sloStatus));
   if (deps.deliveries !== undefined) app.use(deliveryRoutes(deps.tokens, deps.deliveries));
+  if (deps.silences !== undefined) app.use(silenceRoutes(deps.tokens, deps.silences));
+  if (deps.alerts !== undefined) app.use(alertRoutes(deps.tokens, deps.alerts));
   app.use(notFound);
   app.use(errorHandler(deps.log));
   return app;

@@ -19,9 +19,11 @@ import { migrate } from '../store/migrate';
 import { loadMigrationFiles } from '../store/migration-plan';
 import { openStore } from '../store/open';
 import { checkReadiness } from '../store/readiness';
+import { listAlerts } from '../store/repositories/alert-states';
 import { insertIngestRows } from '../store/repositories/ingest-rows';
 import { listDeliveries } from '../store/repositories/outbox';
 import { movePendingEvaluations } from '../store/repositories/pending-evaluations';
+import { silenceRepository } from '../store/repositories/silences';
 import { latestSloStatus } from '../store/repositories/slo-status';
 import { applyRetention } from '../store/retention';
 import { createLogger } from '../telemetry/logger';
@@ -102,6 +104,8 @@ export async function runServe(
           },
           sloStatus: () => latestSloStatus(store),
           deliveries: (query) => listDeliveries(store, query),
+          silences: { repository: silenceRepository(store), clock: systemClock },
+          alerts: (query) => listAlerts(store, query),
         }
       : {}),
   });

@@ -11,6 +11,7 @@ import type { Outbox } from '../outbox/outbox';
 import type { ScheduledJob } from '../scheduler/run-job';
 import { loadAlertStates, saveAlertStates } from '../store/repositories/alert-states';
 import { listModels } from '../store/repositories/model-stats';
+import { listSilences } from '../store/repositories/silences';
 import { insertSloStatus, type SloStatusRow } from '../store/repositories/slo-status';
 import type { Store } from '../store/store';
 import { loadAndEvaluate } from './load-evaluate';
@@ -43,10 +44,13 @@ export function createSloJob(deps: SloJobDeps): ScheduledJob {
         rows.push({ slo: spec.name, model, evaluatedAtMs: window.endMs, evaluation });
       }
       if (rows.length > 0) await insertSloStatus(deps.store, rows);
+      // Silences in effect at the window's end mute its messages (the states still advance).
+      const silences = await listSilences(deps.store, { activeAt: window.endMs });
       const stepped = stepAlerts(
         await loadAlertStates(deps.store),
         rows.map((r) => ({ slo: r.slo, model: r.model, evaluation: r.evaluation })),
         new Date(window.endMs),
+        { silences },
       );
       const messages = alertMessages(stepped.groups, deps.channels, new Date(window.endMs));
       for (const message of messages) await deps.outbox.enqueue(message);

@@ -61,16 +61,46 @@ export function alertmanagerPayload(
   };
 }
 
+/**
+ * Returns one payload for several notifications of one model, as Alertmanager groups: every
+ * alert in `alerts`, status firing while any fires, common labels and annotations those shared.
+ */
+export function alertmanagerGroupPayload(
+  notifications: readonly AlertNotification[],
+  config: AlertmanagerConfig,
+): Record<string, unknown> {
+  const payloads = notifications.map((n) => alertmanagerPayload(n, config));
+  const alerts = payloads.flatMap((p) => p.alerts as Record<string, unknown>[]);
+  const common = (key: 'labels' | 'annotations') => {
+    const [first, ...rest] = alerts.map((a) => a[key] as Record<string, string>);
+    return Object.fromEntries(
+      Object.entries(first ?? {}).filter(([k, v]) => rest.every((other) => other[k] === v)),
+    );
+  };
+  return {
+    ...payloads[0],
+    status: notifications.some((n) => n.status === 'firing') ? 'firing' : 'resolved',
+    commonLabels: common('labels'),
+    commonAnnotations: common('annotations'),
+    alerts,
+  };
+}
+
+function alertmanagerRequest(body: Record<string, unknown>, config: AlertmanagerConfig) {
+  return {
+    method: 'POST' as const,
+    url: config.url,
+    headers: JSON_HEADERS,
+    body: JSON.stringify(body),
+    destinationKey: destinationKey('alertmanager', config.url),
+  };
+}
+
 /** The Alertmanager entry of the channel table. */
 export const alertmanagerChannel: Channel<AlertmanagerConfig> = {
-  render(n, config): OutboundRequest {
-    return {
-      method: 'POST',
-      url: config.url,
-      headers: JSON_HEADERS,
-      body: JSON.stringify(alertmanagerPayload(n, config)),
-      destinationKey: destinationKey('alertmanager', config.url),
-    };
-  },
+  render: (n, config): OutboundRequest =>
+    alertmanagerRequest(alertmanagerPayload(n, config), config),
+  renderGroup: (notifications, config): OutboundRequest =>
+    alertmanagerRequest(alertmanagerGroupPayload(notifications, config), config),
   sign: (request) => request,
 };

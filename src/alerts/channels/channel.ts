@@ -16,6 +16,11 @@ export interface Channel<C extends ChannelConfig = ChannelConfig> {
    * retries), `now` the attempt's time. Channels that do not sign return it unchanged.
    */
   sign(request: OutboundRequest, id: string, now: Date, config: C): OutboundRequest;
+  /**
+   * Returns one request carrying several notifications of one model (one incident, one
+   * message); kinds without it get one request per notification.
+   */
+  renderGroup?(notifications: readonly AlertNotification[], config: C, now: Date): OutboundRequest;
 }
 
 /** The headers every channel sends. */

@@ -30,6 +30,22 @@ export function renderNotification(
   return channelFor(config).render(notification, config, now);
 }
 
+/**
+ * Returns the requests that carry one model's notifications to the channel `config`: one request
+ * for all of them where the kind groups (Slack, Alertmanager), else one per notification.
+ */
+export function renderGroup(
+  notifications: readonly AlertNotification[],
+  config: ChannelConfig,
+  now: Date,
+): OutboundRequest[] {
+  const channel = channelFor(config);
+  if (notifications.length > 1 && channel.renderGroup !== undefined) {
+    return [channel.renderGroup(notifications, config, now)];
+  }
+  return notifications.map((n) => channel.render(n, config, now));
+}
+
 /** Returns the request as sent on one attempt of message `id` at `now` (signed where the kind signs). */
 export function signAttempt(
   request: OutboundRequest,

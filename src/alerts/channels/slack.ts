@@ -72,17 +72,45 @@ export function slackMessage(n: AlertNotification, config: SlackConfig): Record<
   return { text: summary(n), blocks };
 }
 
+// Block Kit allows 50 blocks per message; each alert takes at most 4 (divider, header, fields,
+// links), so a group shows this many alerts and counts the rest.
+const GROUP_MAX_ALERTS = 10;
+
+/** Returns one Block Kit message for several notifications of one model, divided per alert. */
+export function slackGroupMessage(
+  notifications: readonly AlertNotification[],
+  config: SlackConfig,
+): Record<string, unknown> {
+  const shown = notifications.slice(0, GROUP_MAX_ALERTS);
+  const blocks = shown.flatMap((n, i) => {
+    const own = slackMessage(n, config).blocks as Record<string, unknown>[];
+    return i === 0 ? own : [{ type: 'divider' }, ...own];
+  });
+  const hidden = notifications.length - shown.length;
+  if (hidden > 0) {
+    blocks.push({
+      type: 'context',
+      elements: [{ type: 'mrkdwn', text: `…and ${hidden} more alert(s) for this model` }],
+    });
+  }
+  return { text: notifications.map(summary).join('\n'), blocks };
+}
+
+function slackRequest(body: Record<string, unknown>, config: SlackConfig): OutboundRequest {
+  return {
+    method: 'POST',
+    url: config.url,
+    headers: JSON_HEADERS,
+    body: JSON.stringify(body),
+    destinationKey: destinationKey('slack', config.url),
+    rateLimit: { minIntervalMs: SLACK_MIN_INTERVAL_MS },
+  };
+}
+
 /** The Slack entry of the channel table. */
 export const slackChannel: Channel<SlackConfig> = {
-  render(n, config): OutboundRequest {
-    return {
-      method: 'POST',
-      url: config.url,
-      headers: JSON_HEADERS,
-      body: JSON.stringify(slackMessage(n, config)),
-      destinationKey: destinationKey('slack', config.url),
-      rateLimit: { minIntervalMs: SLACK_MIN_INTERVAL_MS },
-    };
-  },
+  render: (n, config) => slackRequest(slackMessage(n, config), config),
+  renderGroup: (notifications, config) =>
+    slackRequest(slackGroupMessage(notifications, config), config),
   sign: (request) => request,
 };

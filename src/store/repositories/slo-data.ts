@@ -1,7 +1,9 @@
 // What SLO evaluation reads: per-minute good/total counts (occurrences) and per-slice aggregates
 // (timeslices) of one SLI for one model, from the minute rollups only (requests_1m,
 // evaluations_1m) — never raw rows. Latency and score thresholds are answered from the rollups'
-// histogram buckets, exact for thresholds on a bucket bound (docs/schema.md).
+// histogram buckets, exact for thresholds on a bucket bound (docs/schema.md). Given a CountGrid,
+// the engine sums older minutes into coarser buckets (and judges slices) so that a 30-day window
+// comes back as ~800 rows instead of 43,200.
 import { z } from 'zod';
 import type { MinuteCounts, MinuteRange } from '../../slo/tally';
 import { durationBucketKey, scoreBucketKey } from '../rollup-buckets';
@@ -22,6 +24,25 @@ export type SliceMetric =
 export interface SliceValue {
   minuteMs: number;
   value: number | null;
+  events: number;
+}
+
+/**
+ * How far back rows stay per minute: minutes from `fineFromMs` on come one row each; older
+ * minutes are summed into buckets of `grainMs` ending at `fineFromMs` (the oldest clamped to the
+ * range start), each row at its bucket's first minute. Window sums whose start is `fineFromMs` or
+ * later, a bucket bound, or the range start are then exactly those of the per-minute rows.
+ */
+export interface CountGrid {
+  fineFromMs: number;
+  grainMs: number;
+}
+
+/** Slices starting in one minute (or grid bucket): with a value, meeting the threshold, events. */
+export interface SliceCounts {
+  minuteMs: number;
+  good: number;
+  total: number;
   events: number;
 }
 
@@ -47,49 +68,77 @@ const sliceRow = z
 const RANGE = `minute >= toDateTime(intDiv({from:Int64}, 1000), 'UTC')
   AND minute < toDateTime(intDiv({to:Int64}, 1000), 'UTC')`;
 
-/** Returns good/total per rollup minute in `range` for an occurrences SLI of `model`. */
+/**
+ * Returns good/total per rollup minute in `range` for an occurrences SLI of `model`; with a
+ * `grid`, minutes before its fine part summed per bucket.
+ */
 export async function sloMinuteCounts(
   store: Store,
   model: string,
   sli: CountedSli,
   range: MinuteRange,
+  grid?: CountGrid,
 ): Promise<MinuteCounts[]> {
-  const params = { model, from: range.fromMs, to: range.toMs };
+  const { tag, sql, params } = minuteCountsStatement(sli);
+  const all = { ...params, model, from: range.fromMs, to: range.toMs };
+  if (grid === undefined) return store.query({ tag, sql, params: all, schema: minuteRow });
+  return store.query({
+    tag: `${tag}_grid`,
+    sql: `SELECT ${GRID_BUCKET} AS minute_ms, sum(g) AS good, sum(t) AS total
+          FROM (SELECT toInt64(minute_ms) AS m, good AS g, total AS t FROM (${sql}))
+          GROUP BY minute_ms ORDER BY minute_ms`,
+    params: { ...all, ...gridParams(grid) },
+    schema: minuteRow,
+  });
+}
+
+// The bucket of minute `m` (epoch ms) on a CountGrid: itself in the fine part, else the start of
+// its grain-long bucket counted back from fine_from, no earlier than the range start.
+const GRID_BUCKET = `if(m >= {fine_from:Int64}, m, greatest({from:Int64},
+  {fine_from:Int64} - intDiv({fine_from:Int64} - m + {grain:Int64} - 1, {grain:Int64}) * {grain:Int64}))`;
+
+function gridParams(grid: CountGrid): Record<string, number> {
+  return { fine_from: grid.fineFromMs, grain: grid.grainMs };
+}
+
+// The per-minute SQL of an occurrences SLI: minute_ms, good, total.
+function minuteCountsStatement(sli: CountedSli): {
+  tag: string;
+  sql: string;
+  params: Record<string, unknown>;
+} {
   if (sli.kind === 'quality') {
-    return store.query({
+    return {
       tag: 'slo.quality_minutes',
       sql: `SELECT toUnixTimestamp(minute) * 1000 AS minute_ms, sum(scored) AS total,
               arraySum(mapValues(mapFilter((k, v) -> k >= {key:Int64}, sumMap(value_buckets)))) AS good
             FROM {db:Identifier}.evaluations_1m
             WHERE model = {model:String} AND name = {score:String} AND ${RANGE}
             GROUP BY minute HAVING total > 0 ORDER BY minute`,
-      params: { ...params, score: sli.score, key: scoreBucketKey(sli.threshold) },
-      schema: minuteRow,
-    });
+      params: { score: sli.score, key: scoreBucketKey(sli.threshold) },
+    };
   }
   if (sli.kind === 'availability') {
-    return store.query({
+    return {
       tag: 'slo.availability_minutes',
       sql: `SELECT toUnixTimestamp(minute) * 1000 AS minute_ms, sum(requests) AS total,
               total - sum(errors) AS good
             FROM {db:Identifier}.requests_1m
             WHERE model = {model:String} AND ${RANGE}
             GROUP BY minute HAVING total > 0 ORDER BY minute`,
-      params,
-      schema: minuteRow,
-    });
+      params: {},
+    };
   }
   const column = LATENCY_COLUMNS[sli.field];
-  return store.query({
+  return {
     tag: `slo.${sli.field}_minutes`,
     sql: `SELECT toUnixTimestamp(minute) * 1000 AS minute_ms, ${column.total} AS total,
             arraySum(mapValues(mapFilter((k, v) -> k <= {key:UInt64}, sumMap(${column.buckets})))) AS good
           FROM {db:Identifier}.requests_1m
           WHERE model = {model:String} AND ${RANGE}
           GROUP BY minute HAVING total > 0 ORDER BY minute`,
-    params: { ...params, key: durationBucketKey(sli.thresholdMs) },
-    schema: minuteRow,
-  });
+    params: { key: durationBucketKey(sli.thresholdMs) },
+  };
 }
 
 // Fixed SQL per request metric of a slice: value and the events behind it.
@@ -112,16 +161,72 @@ export async function sloSliceValues(
   metric: SliceMetric,
   range: MinuteRange,
 ): Promise<SliceValue[]> {
-  const params = {
-    model,
-    from: range.fromMs,
-    to: range.toMs,
-    slice_m: metric.sliceMinutes,
-    slice_s: metric.sliceMinutes * 60,
-  };
+  const { tag, sql, params } = sliceStatement(metric);
+  return store.query({
+    tag,
+    sql,
+    params: { ...params, model, from: range.fromMs, to: range.toMs },
+    schema: sliceRow,
+  });
+}
+
+/**
+ * Returns, per slice start minute in `range` (per grid bucket before the grid's fine part), the
+ * slices with a value, those whose `value op threshold` holds, and the events behind them: the
+ * verdicts of sloSliceValues + sliceVerdicts, judged and summed by the engine.
+ */
+export async function sloSliceCounts(
+  store: Store,
+  model: string,
+  metric: SliceMetric,
+  verdict: { op: '>=' | '<='; threshold: number },
+  range: MinuteRange,
+  grid: CountGrid,
+): Promise<SliceCounts[]> {
+  const { tag, sql, params } = sliceStatement(metric);
+  // Fixed SQL per operator: chosen here, never from input.
+  const good = verdict.op === '>=' ? 'v >= {threshold:Float64}' : 'v <= {threshold:Float64}';
+  return store.query({
+    tag: `${tag}_grid`,
+    sql: `SELECT ${GRID_BUCKET} AS minute_ms, countIf(${good}) AS good, count() AS total,
+            sum(e) AS events
+          FROM (SELECT toInt64(minute_ms) AS m, value AS v, events AS e FROM (${sql})
+                WHERE value IS NOT NULL)
+          WHERE m >= {from:Int64}
+          GROUP BY minute_ms ORDER BY minute_ms`,
+    params: {
+      ...params,
+      ...gridParams(grid),
+      model,
+      from: range.fromMs,
+      to: range.toMs,
+      threshold: verdict.threshold,
+    },
+    schema: sliceCountsRow,
+  });
+}
+
+const sliceCountsRow = z
+  .object({
+    minute_ms: z.coerce.number(),
+    good: z.coerce.number(),
+    total: z.coerce.number(),
+    events: z.coerce.number(),
+  })
+  .transform(
+    (r): SliceCounts => ({ minuteMs: r.minute_ms, good: r.good, total: r.total, events: r.events }),
+  );
+
+// The per-slice SQL of a timeslice metric: minute_ms (slice start), value, events.
+function sliceStatement(metric: SliceMetric): {
+  tag: string;
+  sql: string;
+  params: Record<string, unknown>;
+} {
+  const params = { slice_m: metric.sliceMinutes, slice_s: metric.sliceMinutes * 60 };
   const slice = 'toStartOfInterval(minute, toIntervalMinute({slice_m:UInt32}))';
   if (metric.metric === 'score_mean') {
-    return store.query({
+    return {
       tag: 'slo.score_mean_slices',
       sql: `SELECT toUnixTimestamp(${slice}) * 1000 AS minute_ms,
               if(sum(scored) = 0, NULL, sum(value_sum) / sum(scored)) AS value,
@@ -130,11 +235,10 @@ export async function sloSliceValues(
             WHERE model = {model:String} AND name = {score:String} AND ${RANGE}
             GROUP BY minute_ms HAVING events > 0 ORDER BY minute_ms`,
       params: { ...params, score: metric.score },
-      schema: sliceRow,
-    });
+    };
   }
   const sql = SLICE_REQUEST_SQL[metric.metric];
-  return store.query({
+  return {
     tag: `slo.${metric.metric}_slices`,
     sql: `SELECT toUnixTimestamp(${slice}) * 1000 AS minute_ms,
             toFloat64(${sql.value}) AS value, ${sql.events} AS events
@@ -142,6 +246,5 @@ export async function sloSliceValues(
           WHERE model = {model:String} AND ${RANGE}
           GROUP BY minute_ms ORDER BY minute_ms`,
     params,
-    schema: sliceRow,
-  });
+  };
 }

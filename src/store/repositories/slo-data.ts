@@ -79,15 +79,27 @@ export async function sloMinuteCounts(
   range: MinuteRange,
   grid?: CountGrid,
 ): Promise<MinuteCounts[]> {
-  const { tag, sql, params } = minuteCountsStatement(sli);
-  const all = { ...params, model, from: range.fromMs, to: range.toMs };
-  if (grid === undefined) return store.query({ tag, sql, params: all, schema: minuteRow });
+  const q = minuteCountsParts(sli);
+  const params = { ...q.params, model, from: range.fromMs, to: range.toMs };
+  const where = `model = {model:String}${q.where} AND ${RANGE}`;
+  if (grid === undefined) {
+    return store.query({
+      tag: q.tag,
+      sql: `SELECT toUnixTimestamp(minute) * 1000 AS minute_ms, ${q.total} AS total, ${q.good} AS good
+            FROM {db:Identifier}.${q.table} WHERE ${where}
+            GROUP BY minute HAVING total > 0 ORDER BY minute`,
+      params,
+      schema: minuteRow,
+    });
+  }
+  // One level: the engine sums each bucket's rows at once (a bucket's sums are its minutes' sums).
   return store.query({
-    tag: `${tag}_grid`,
-    sql: `SELECT ${GRID_BUCKET} AS minute_ms, sum(g) AS good, sum(t) AS total
-          FROM (SELECT toInt64(minute_ms) AS m, good AS g, total AS t FROM (${sql}))
-          GROUP BY minute_ms ORDER BY minute_ms`,
-    params: { ...all, ...gridParams(grid) },
+    tag: `${q.tag}_grid`,
+    sql: `WITH toInt64(toUnixTimestamp(minute)) * 1000 AS m
+          SELECT ${GRID_BUCKET} AS minute_ms, ${q.total} AS total, ${q.good} AS good
+          FROM {db:Identifier}.${q.table} WHERE ${where}
+          GROUP BY minute_ms HAVING total > 0 ORDER BY minute_ms`,
+    params: { ...params, ...gridParams(grid) },
     schema: minuteRow,
   });
 }
@@ -101,42 +113,42 @@ function gridParams(grid: CountGrid): Record<string, number> {
   return { fine_from: grid.fineFromMs, grain: grid.grainMs };
 }
 
-// The per-minute SQL of an occurrences SLI: minute_ms, good, total.
-function minuteCountsStatement(sli: CountedSli): {
+// The pieces of an occurrences SLI's SQL: fixed text per kind, values bound.
+function minuteCountsParts(sli: CountedSli): {
   tag: string;
-  sql: string;
+  table: 'requests_1m' | 'evaluations_1m';
+  where: string;
+  total: string;
+  good: string;
   params: Record<string, unknown>;
 } {
   if (sli.kind === 'quality') {
     return {
       tag: 'slo.quality_minutes',
-      sql: `SELECT toUnixTimestamp(minute) * 1000 AS minute_ms, sum(scored) AS total,
-              arraySum(mapValues(mapFilter((k, v) -> k >= {key:Int64}, sumMap(value_buckets)))) AS good
-            FROM {db:Identifier}.evaluations_1m
-            WHERE model = {model:String} AND name = {score:String} AND ${RANGE}
-            GROUP BY minute HAVING total > 0 ORDER BY minute`,
+      table: 'evaluations_1m',
+      where: ' AND name = {score:String}',
+      total: 'sum(scored)',
+      good: 'arraySum(mapValues(mapFilter((k, v) -> k >= {key:Int64}, sumMap(value_buckets))))',
       params: { score: sli.score, key: scoreBucketKey(sli.threshold) },
     };
   }
   if (sli.kind === 'availability') {
     return {
       tag: 'slo.availability_minutes',
-      sql: `SELECT toUnixTimestamp(minute) * 1000 AS minute_ms, sum(requests) AS total,
-              total - sum(errors) AS good
-            FROM {db:Identifier}.requests_1m
-            WHERE model = {model:String} AND ${RANGE}
-            GROUP BY minute HAVING total > 0 ORDER BY minute`,
+      table: 'requests_1m',
+      where: '',
+      total: 'sum(requests)',
+      good: 'total - sum(errors)',
       params: {},
     };
   }
   const column = LATENCY_COLUMNS[sli.field];
   return {
     tag: `slo.${sli.field}_minutes`,
-    sql: `SELECT toUnixTimestamp(minute) * 1000 AS minute_ms, ${column.total} AS total,
-            arraySum(mapValues(mapFilter((k, v) -> k <= {key:UInt64}, sumMap(${column.buckets})))) AS good
-          FROM {db:Identifier}.requests_1m
-          WHERE model = {model:String} AND ${RANGE}
-          GROUP BY minute HAVING total > 0 ORDER BY minute`,
+    table: 'requests_1m',
+    where: '',
+    total: column.total,
+    good: `arraySum(mapValues(mapFilter((k, v) -> k <= {key:UInt64}, sumMap(${column.buckets}))))`,
     params: { key: durationBucketKey(sli.thresholdMs) },
   };
 }
@@ -161,11 +173,14 @@ export async function sloSliceValues(
   metric: SliceMetric,
   range: MinuteRange,
 ): Promise<SliceValue[]> {
-  const { tag, sql, params } = sliceStatement(metric);
+  const q = sliceParts(metric);
   return store.query({
-    tag,
-    sql,
-    params: { ...params, model, from: range.fromMs, to: range.toMs },
+    tag: q.tag,
+    sql: `SELECT toUnixTimestamp(${SLICE}) * 1000 AS minute_ms, ${q.value} AS value, ${q.events} AS events
+          FROM {db:Identifier}.${q.table}
+          WHERE model = {model:String}${q.where} AND ${RANGE}
+          GROUP BY minute_ms${q.having} ORDER BY minute_ms`,
+    params: { ...q.params, model, from: range.fromMs, to: range.toMs },
     schema: sliceRow,
   });
 }
@@ -183,19 +198,20 @@ export async function sloSliceCounts(
   range: MinuteRange,
   grid: CountGrid,
 ): Promise<SliceCounts[]> {
-  const { tag, sql, params } = sliceStatement(metric);
+  const q = sliceParts(metric);
   // Fixed SQL per operator: chosen here, never from input.
   const good = verdict.op === '>=' ? 'v >= {threshold:Float64}' : 'v <= {threshold:Float64}';
   return store.query({
-    tag: `${tag}_grid`,
+    tag: `${q.tag}_grid`,
     sql: `SELECT ${GRID_BUCKET} AS minute_ms, countIf(${good}) AS good, count() AS total,
             sum(e) AS events
-          FROM (SELECT toInt64(minute_ms) AS m, value AS v, events AS e FROM (${sql})
-                WHERE value IS NOT NULL)
-          WHERE m >= {from:Int64}
+          FROM (SELECT toInt64(toUnixTimestamp(${SLICE})) * 1000 AS m, ${q.value} AS v, ${q.events} AS e
+                FROM {db:Identifier}.${q.table}
+                WHERE model = {model:String}${q.where} AND ${RANGE}
+                GROUP BY m HAVING v IS NOT NULL AND m >= {from:Int64})
           GROUP BY minute_ms ORDER BY minute_ms`,
     params: {
-      ...params,
+      ...q.params,
       ...gridParams(grid),
       model,
       from: range.fromMs,
@@ -217,34 +233,38 @@ const sliceCountsRow = z
     (r): SliceCounts => ({ minuteMs: r.minute_ms, good: r.good, total: r.total, events: r.events }),
   );
 
-// The per-slice SQL of a timeslice metric: minute_ms (slice start), value, events.
-function sliceStatement(metric: SliceMetric): {
+const SLICE = 'toStartOfInterval(minute, toIntervalMinute({slice_m:UInt32}))';
+
+// The pieces of a timeslice metric's SQL: fixed text per metric, values bound.
+function sliceParts(metric: SliceMetric): {
   tag: string;
-  sql: string;
+  table: 'requests_1m' | 'evaluations_1m';
+  where: string;
+  value: string;
+  events: string;
+  having: string;
   params: Record<string, unknown>;
 } {
   const params = { slice_m: metric.sliceMinutes, slice_s: metric.sliceMinutes * 60 };
-  const slice = 'toStartOfInterval(minute, toIntervalMinute({slice_m:UInt32}))';
   if (metric.metric === 'score_mean') {
     return {
       tag: 'slo.score_mean_slices',
-      sql: `SELECT toUnixTimestamp(${slice}) * 1000 AS minute_ms,
-              if(sum(scored) = 0, NULL, sum(value_sum) / sum(scored)) AS value,
-              sum(scored) AS events
-            FROM {db:Identifier}.evaluations_1m
-            WHERE model = {model:String} AND name = {score:String} AND ${RANGE}
-            GROUP BY minute_ms HAVING events > 0 ORDER BY minute_ms`,
+      table: 'evaluations_1m',
+      where: ' AND name = {score:String}',
+      value: 'if(sum(scored) = 0, NULL, sum(value_sum) / sum(scored))',
+      events: 'sum(scored)',
+      having: ' HAVING events > 0',
       params: { ...params, score: metric.score },
     };
   }
   const sql = SLICE_REQUEST_SQL[metric.metric];
   return {
     tag: `slo.${metric.metric}_slices`,
-    sql: `SELECT toUnixTimestamp(${slice}) * 1000 AS minute_ms,
-            toFloat64(${sql.value}) AS value, ${sql.events} AS events
-          FROM {db:Identifier}.requests_1m
-          WHERE model = {model:String} AND ${RANGE}
-          GROUP BY minute_ms ORDER BY minute_ms`,
+    table: 'requests_1m',
+    where: '',
+    value: `toFloat64(${sql.value})`,
+    events: sql.events,
+    having: '',
     params,
   };
 }

@@ -5,8 +5,10 @@
 //     channels and the real outbox): the 5 default SLOs x 10 models = 50 evaluations, each loaded
 //     from the rollups, plus slo_status and alert states saved. 1 warm-up, then 5 timed cycles.
 //     Baseline in the same run: one pass reading everything a cycle reads (every model's 30 days
-//     of both rollups, grouped per model), and 50 empty store round trips. Then one more cycle
-//     through the inner loop, timed per SLO: store calls (engine + JSON + zod) vs JavaScript.
+//     of both rollups, grouped per model), and 50 empty store round trips. Then the inner loop
+//     alone (3 passes), timed per SLO — store calls (engine + JSON + zod) vs JavaScript — with
+//     the loader on the hourly grid (loadAndEvaluate) and with the per-minute loader it replaced
+//     (bench/slo-per-minute.ts): the before/after of that change, in the same run.
 //  3. 10 M raw requests of one model over 7 days (bench/slo-raw.ts; the views fill the rollups):
 //     TTFT <= 800 ms and availability answered from the rollups (sloMinuteCounts) and by a raw
 //     scan (the baseline): time of each and the difference.
@@ -24,10 +26,15 @@ import { migrate } from '../src/store/migrate';
 import { loadMigrationFiles } from '../src/store/migration-plan';
 import { openStore } from '../src/store/open';
 import { listModels } from '../src/store/repositories/model-stats';
-import { type CountedSli, sloMinuteCounts } from '../src/store/repositories/slo-data';
+import {
+  type CountedSli,
+  type CountGrid,
+  sloMinuteCounts,
+} from '../src/store/repositories/slo-data';
 import { durationBucketKey } from '../src/store/rollup-buckets';
 import type { Store, StoreCallEvent } from '../src/store/store';
 import { createLogger } from '../src/telemetry/logger';
+import { loadAndEvaluatePerMinute } from './slo-per-minute';
 import { insertRawRequests, type RawShape, rawAvailabilityCounts, rawTtftCounts } from './slo-raw';
 import {
   INCIDENTS,
@@ -93,8 +100,11 @@ async function generate(store: Store, shape: RollupShape): Promise<void> {
     sql: `SELECT count() AS rows, sum(scored) AS scored,
             sum(arraySum(mapValues(value_buckets))) AS bucketed FROM {db:Identifier}.evaluations_1m`,
   });
+  const settle = await timed(() => settleMerges(store));
   emit({
     figure: 'generate_rollups',
+    merges_settled_ms: Math.round(settle.ms),
+    parts: settle.value,
     requests_1m_ms: Math.round(req.ms),
     evaluations_1m_ms: Math.round(ev.ms),
     models: shape.models,
@@ -109,6 +119,28 @@ async function generate(store: Store, shape: RollupShape): Promise<void> {
   });
 }
 
+// Waits (up to 60 s) until no background merge runs, so that the cycles are timed on settled
+// parts, as a store holding 30 days would be; returns the active parts per rollup table.
+async function settleMerges(store: Store): Promise<Record<string, number>> {
+  for (let i = 0; i < 120; i++) {
+    const [row] = await store.query<{ n: number }>({
+      tag: 'bench.merges',
+      sql: 'SELECT count() AS n FROM system.merges WHERE database = {db:String}',
+      params: { db: store.database },
+    });
+    if (Number(row?.n) === 0) break;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  const parts = await store.query<{ table: string; parts: number }>({
+    tag: 'bench.parts',
+    sql: `SELECT table, count() AS parts FROM system.parts
+          WHERE database = {db:String} AND active AND table IN ('requests_1m', 'evaluations_1m')
+          GROUP BY table`,
+    params: { db: store.database },
+  });
+  return Object.fromEntries(parts.map((p) => [p.table, Number(p.parts)]));
+}
+
 async function cycles(store: Store, endMs: number): Promise<void> {
   const clock: Clock = { now: () => new Date(endMs) };
   const log = createLogger('silent');
@@ -119,11 +151,14 @@ async function cycles(store: Store, endMs: number): Promise<void> {
   const times: number[] = [];
   let details = '';
   for (let c = 0; c < CYCLES; c++) {
+    if (c === CYCLES - 1) calls = new Map();
     const run = await timed(() => job.run(window));
     times.push(run.ms);
     details = run.value ?? '';
   }
 
+  const lastCycleCalls = calls ?? new Map<string, { n: number; ms: number }>();
+  calls = null;
   // Baselines: every rollup row a cycle reads, read once; 50 empty round trips.
   const scan = await timed(() =>
     store.query({
@@ -154,31 +189,54 @@ async function cycles(store: Store, endMs: number): Promise<void> {
     baseline_one_scan_ms: Math.round(scan.ms),
     baseline_50_round_trips_ms: Math.round(trips.ms),
   });
+  emit({
+    figure: 'slo_cycle_store_calls',
+    what: 'store calls of the last timed cycle, ms by tag (engine + JSON + zod)',
+    by_tag: Object.fromEntries(
+      [...lastCycleCalls].map(([tag, c]) => [tag, { calls: c.n, ms: ms(c.ms) }]),
+    ),
+  });
 
-  // Where the time goes: the job's inner loop once more, timed per SLO.
+  // Where the time goes: the job's inner loop alone, timed per SLO, with the loader on the
+  // hourly grid (loadAndEvaluate) and with the per-minute loader it replaced (the in-run before).
   const models = (await listModels(store)).map((m) => m.model);
-  const perSlo = new Map<string, { total: number; store: number; calls: number }>();
-  for (const { spec, model } of sloTargets([], models)) {
-    calls = new Map();
-    const t = performance.now();
-    await loadAndEvaluate(store, spec, model, endMs);
-    const total = performance.now() - t;
-    const storeMs = [...calls.values()].reduce((a, c) => a + c.ms, 0);
-    const n = [...calls.values()].reduce((a, c) => a + c.n, 0);
-    calls = null;
-    const p = perSlo.get(spec.name) ?? { total: 0, store: 0, calls: 0 };
-    perSlo.set(spec.name, { total: p.total + total, store: p.store + storeMs, calls: p.calls + n });
-  }
-  for (const [slo, p] of perSlo)
+  const loaders = { hourly_grid: loadAndEvaluate, per_minute: loadAndEvaluatePerMinute };
+  for (const [loader, evaluate] of Object.entries(loaders)) {
+    const passes: number[] = [];
+    let perSlo = new Map<string, { total: number; store: number }>();
+    for (let pass = 0; pass < 3; pass++) {
+      perSlo = new Map();
+      const started = performance.now();
+      for (const { spec, model } of sloTargets([], models)) {
+        calls = new Map();
+        const t = performance.now();
+        await evaluate(store, spec, model, endMs);
+        const total = performance.now() - t;
+        const storeMs = [...calls.values()].reduce((a, c) => a + c.ms, 0);
+        calls = null;
+        const p = perSlo.get(spec.name) ?? { total: 0, store: 0 };
+        perSlo.set(spec.name, { total: p.total + total, store: p.store + storeMs });
+      }
+      passes.push(performance.now() - started);
+    }
     emit({
-      figure: 'slo_breakdown',
-      slo,
-      models: models.length,
-      total_ms: ms(p.total),
-      store_ms: ms(p.store),
-      js_ms: ms(p.total - p.store),
-      store_calls: p.calls,
+      figure: 'slo_loop',
+      loader,
+      evaluations: sloTargets([], models).length,
+      pass_ms: passes.map(Math.round),
+      p50_ms: Math.round(median(passes)),
     });
+    for (const [slo, p] of perSlo)
+      emit({
+        figure: 'slo_breakdown',
+        loader,
+        slo,
+        models: models.length,
+        total_ms: ms(p.total),
+        store_ms: ms(p.store),
+        js_ms: ms(p.total - p.store),
+      });
+  }
 }
 
 async function rollupVsRaw(store: Store, endMs: number, rows: number): Promise<void> {
@@ -208,23 +266,29 @@ async function rollupVsRaw(store: Store, endMs: number, rows: number): Promise<v
     },
   ];
   for (const q of questions) {
-    const rollup = async () => {
-      const counts = await sloMinuteCounts(store, shape.model, q.sli, range);
+    // Per minute (10,080 rows), and on the hourly grid as the SLO job reads it (168 rows).
+    const rollup = (grid?: CountGrid) => async () => {
+      const counts = await sloMinuteCounts(store, shape.model, q.sli, range, grid);
       return counts.reduce((a, c) => ({ good: a.good + c.good, total: a.total + c.total }), {
         good: 0,
         total: 0,
       });
     };
-    const r = await repeat(rollup);
+    const r = await repeat(rollup());
+    const g = await repeat(rollup({ fineFromMs: range.toMs, grainMs: 60 * MINUTE }));
     const s = await repeat(q.raw);
+    if (g.value.good !== r.value.good || g.value.total !== r.value.total)
+      throw new Error(`grid and per-minute sums differ: ${JSON.stringify([g.value, r.value])}`);
     const share = (x: { good: number; total: number }) => x.good / x.total;
     emit({
       figure: 'rollup_vs_raw',
       question: q.name,
       rows,
-      rollup_ms_p50: ms(r.p50),
+      rollup_per_minute_ms_p50: ms(r.p50),
+      rollup_hourly_grid_ms_p50: ms(g.p50),
       raw_scan_ms_p50: ms(s.p50),
-      raw_over_rollup: Math.round((s.p50 / r.p50) * 10) / 10,
+      raw_over_rollup_per_minute: Math.round((s.p50 / r.p50) * 10) / 10,
+      raw_over_rollup_grid: Math.round((s.p50 / g.p50) * 10) / 10,
       rollup: r.value,
       raw: s.value,
       rollup_share: share(r.value),

@@ -1,6 +1,7 @@
 // Test traffic for SLO alerting: three days of 10 requests a minute for model `chimera`, TTFT
 // 300 ms, then a 40-minute incident at TTFT 1200 ms, then three more hours. Written straight into
 // inference_requests (the materialized views fill the rollups).
+import type { SloSpec } from '../../src/slo/spec';
 import type { Store } from '../../src/store/store';
 
 const MIN = 60_000;
@@ -27,3 +28,14 @@ export async function seedIncidentTraffic(store: Store): Promise<void> {
     },
   });
 }
+
+/** The SLO the incident breaks: TTFT <= 800 ms for 99 % of requests over 30 days, every model. */
+export const TTFT_SLO: SloSpec = {
+  name: 'ttft',
+  model: '*',
+  sli: { kind: 'latency', field: 'ttft_ms', thresholdMs: 800 },
+  objective: 0.99,
+  window: { kind: 'rolling', days: 30 },
+  budgeting: 'occurrences',
+  alerting: { minEvents: 100, page: true, ticket: true },
+};

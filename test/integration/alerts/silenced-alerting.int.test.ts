@@ -12,7 +12,6 @@ import { parseTokens } from '../../../src/config/tokens';
 import { createOutbox } from '../../../src/outbox/outbox';
 import { runDueWindows } from '../../../src/scheduler/run-job';
 import { createSloJob } from '../../../src/slo/job';
-import type { SloSpec } from '../../../src/slo/spec';
 import { migrate } from '../../../src/store/migrate';
 import { loadMigrationFiles } from '../../../src/store/migration-plan';
 import { listAlerts } from '../../../src/store/repositories/alert-states';
@@ -20,7 +19,7 @@ import { silenceRepository } from '../../../src/store/repositories/silences';
 import type { Store } from '../../../src/store/store';
 import { createLogger } from '../../../src/telemetry/logger';
 import { createMetrics } from '../../../src/telemetry/metrics';
-import { INCIDENT_AT, seedIncidentTraffic } from '../../helpers/incident-traffic';
+import { INCIDENT_AT, seedIncidentTraffic, TTFT_SLO } from '../../helpers/incident-traffic';
 import {
   type SlackDelivery,
   type SlackReceiver,
@@ -39,15 +38,7 @@ const log = createLogger('silent');
 let slack: SlackReceiver;
 let api: Listening;
 
-const TTFT: SloSpec = {
-  name: 'ttft',
-  model: '*',
-  sli: { kind: 'latency', field: 'ttft_ms', thresholdMs: 800 },
-  objective: 0.99,
-  window: { kind: 'rolling', days: 30 },
-  budgeting: 'occurrences',
-  alerting: { minEvents: 100, page: true, ticket: true },
-};
+const TTFT = TTFT_SLO;
 
 beforeEach(async () => {
   slack = await startSlackReceiver(() => now);

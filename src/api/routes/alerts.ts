@@ -2,9 +2,9 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { AlertPhase } from '../../alerts/state';
 import type { ApiToken } from '../../config/tokens';
-import { AppError } from '../../errors';
 import type { AlertView } from '../../store/repositories/alert-states';
 import { requireScope } from '../middleware/auth';
+import { parseQuery } from '../query';
 
 /** Lists alert states (listAlerts over the store, bound by the caller). */
 export type ListAlerts = (query: { phase?: AlertPhase }) => Promise<AlertView[]>;
@@ -23,18 +23,7 @@ const alertsQuery = z.strictObject({
 export function alertRoutes(tokens: readonly ApiToken[], list: ListAlerts): Router {
   const router = Router();
   router.get('/api/v1/alerts', requireScope(tokens, 'read'), async (req, res) => {
-    const result = alertsQuery.safeParse(req.query);
-    if (!result.success) {
-      const message = result.error.issues
-        .map((issue) =>
-          issue.code === 'unrecognized_keys'
-            ? `unknown query parameter ${issue.keys.join(', ')}`
-            : `${String(issue.path[0] ?? '')}: ${issue.message}`,
-        )
-        .join('; ');
-      throw new AppError('invalid_parameter', 400, message);
-    }
-    const { state } = result.data;
+    const { state } = parseQuery(alertsQuery, req.query);
     res.json({ alerts: await list(state === undefined ? {} : { phase: state }) });
   });
   return router;

@@ -1,9 +1,9 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { ApiToken } from '../../config/tokens';
-import { AppError } from '../../errors';
 import { type Delivery, OUTBOX_STATUSES, type OutboxStatus } from '../../store/repositories/outbox';
 import { requireScope } from '../middleware/auth';
+import { parseQuery } from '../query';
 
 /** Lists outbox messages, newest first (listDeliveries over the store, bound by the caller). */
 export type ListDeliveries = (query: {
@@ -40,18 +40,7 @@ const deliveriesQuery = z.strictObject({
 export function deliveryRoutes(tokens: readonly ApiToken[], list: ListDeliveries): Router {
   const router = Router();
   router.get('/api/v1/deliveries', requireScope(tokens, 'read'), async (req, res) => {
-    const result = deliveriesQuery.safeParse(req.query);
-    if (!result.success) {
-      const message = result.error.issues
-        .map((issue) =>
-          issue.code === 'unrecognized_keys'
-            ? `unknown query parameter ${issue.keys.join(', ')}`
-            : `${String(issue.path[0] ?? '')}: ${issue.message}`,
-        )
-        .join('; ');
-      throw new AppError('invalid_parameter', 400, message);
-    }
-    const { status, limit } = result.data;
+    const { status, limit } = parseQuery(deliveriesQuery, req.query);
     res.json({ deliveries: await list(status === undefined ? { limit } : { status, limit }) });
   });
   return router;

@@ -179,7 +179,7 @@ export async function sloSliceValues(
     sql: `SELECT toUnixTimestamp(${SLICE}) * 1000 AS minute_ms, ${q.value} AS value, ${q.events} AS events
           FROM {db:Identifier}.${q.table}
           WHERE model = {model:String}${q.where} AND ${RANGE}
-          GROUP BY minute_ms${q.having} ORDER BY minute_ms`,
+          GROUP BY minute_ms HAVING ${COMPLETE('minute_ms')}${q.having} ORDER BY minute_ms`,
     params: { ...q.params, model, from: range.fromMs, to: range.toMs },
     schema: sliceRow,
   });
@@ -208,7 +208,7 @@ export async function sloSliceCounts(
           FROM (SELECT toInt64(toUnixTimestamp(${SLICE})) * 1000 AS m, ${q.value} AS v, ${q.events} AS e
                 FROM {db:Identifier}.${q.table}
                 WHERE model = {model:String}${q.where} AND ${RANGE}
-                GROUP BY m HAVING v IS NOT NULL AND m >= {from:Int64})
+                GROUP BY m HAVING v IS NOT NULL AND m >= {from:Int64} AND ${COMPLETE('m')})
           GROUP BY minute_ms ORDER BY minute_ms`,
     params: {
       ...q.params,
@@ -234,6 +234,9 @@ const sliceCountsRow = z
   );
 
 const SLICE = 'toStartOfInterval(minute, toIntervalMinute({slice_m:UInt32}))';
+// Only slices that have ended by the range's end are judged: the one still filling would be
+// judged on part of its data (a throughput slice would look low), so it waits for its end.
+const COMPLETE = (start: string) => `${start} + {slice_m:UInt32} * 60000 <= {to:Int64}`;
 
 // The pieces of a timeslice metric's SQL: fixed text per metric, values bound.
 function sliceParts(metric: SliceMetric): {
@@ -253,7 +256,7 @@ function sliceParts(metric: SliceMetric): {
       where: ' AND name = {score:String}',
       value: 'if(sum(scored) = 0, NULL, sum(value_sum) / sum(scored))',
       events: 'sum(scored)',
-      having: ' HAVING events > 0',
+      having: ' AND events > 0',
       params: { ...params, score: metric.score },
     };
   }

@@ -160,6 +160,16 @@ describe('SLO inputs from the rollups equal a raw scan', () => {
     }
   });
 
+  it('judges only slices that have ended: one still filling at the range end waits', async () => {
+    const slices = await sloSliceValues(
+      store,
+      MODEL,
+      { metric: 'throughput_rps', sliceMinutes: 5 },
+      { fromMs: T, toMs: T + 27 * MIN },
+    );
+    expect(slices.map((s) => (s.minuteMs - T) / MIN)).toEqual([0, 5, 10, 15, 20]);
+  });
+
   it('TTFT p95 per 1-minute slice, with the events behind it', async () => {
     const slices = await sloSliceValues(
       store,

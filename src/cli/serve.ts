@@ -140,7 +140,7 @@ export async function runServe(
     });
     outbox.start();
     // Each job ticks a few seconds after its window ends, so the last minute's rows are in.
-    const slo = createSloJob({ store, slos: file.slos, channels, outbox });
+    const slo = createSloJob({ store, slos: file.slos, channels, outbox, log });
     scheduler = startScheduler([{ job: slo, cron: '5 * * * * *' }], {
       store,
       clock: systemClock,

@@ -29,6 +29,8 @@ export interface JobDeps {
   log: Logger;
   /** Who runs it (host/process), recorded with each window. */
   runner: string;
+  /** Checked before each window: true ends the pass there (shutdown; the rest runs next time). */
+  stopping?: () => boolean;
 }
 
 /** The outcome of one pass over a job's due windows. */
@@ -50,6 +52,7 @@ export async function runDueWindows(job: ScheduledJob, deps: JobDeps): Promise<J
   }
   let succeeded = 0;
   for (const window of due.windows) {
+    if (deps.stopping?.()) break;
     const attempt = (await windowAttempts(deps.store, job.name, window.startMs)) + 1;
     const startedAtMs = deps.clock.now().getTime();
     const base = {

@@ -24,11 +24,14 @@ export function startScheduler(
   deps: JobDeps,
 ): Scheduler {
   const inFlight = new Set<Promise<unknown>>();
+  let stopped = false;
+  // A catch-up pass can owe hours of windows: on stop it ends after the window in progress.
+  const passDeps: JobDeps = { ...deps, stopping: () => stopped };
   const tasks: ScheduledTask[] = registrations.map(({ job, cron: expression }) =>
     cron.schedule(
       expression,
       async () => {
-        const pass = runDueWindows(job, deps).catch((err) => {
+        const pass = runDueWindows(job, passDeps).catch((err) => {
           deps.log.error({ job: job.name, err: errorMessage(err) }, 'scheduler pass failed');
         });
         inFlight.add(pass);
@@ -41,6 +44,7 @@ export function startScheduler(
   return {
     stop() {
       stopping ??= (async () => {
+        stopped = true;
         await Promise.all(tasks.map((task) => task.stop()));
         await Promise.all(inFlight);
       })();

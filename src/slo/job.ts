@@ -13,7 +13,8 @@ import { loadAlertStates, saveAlertStates } from '../store/repositories/alert-st
 import { listModels } from '../store/repositories/model-stats';
 import { listSilences } from '../store/repositories/silences';
 import { insertSloStatus, type SloStatusRow } from '../store/repositories/slo-status';
-import type { Store } from '../store/store';
+import { type Store, StoreError } from '../store/store';
+import type { Logger } from '../telemetry/logger';
 import { loadAndEvaluate } from './load-evaluate';
 import type { SloSpec } from './spec';
 import { sloTargets } from './targets';
@@ -26,7 +27,12 @@ export interface SloJobDeps {
   /** Where alert notifications go; with none, states are kept but nothing is sent. */
   channels: readonly ChannelConfig[];
   outbox: Pick<Outbox, 'enqueue'>;
+  log?: Logger;
 }
+
+// The store itself failing fails the window (retried next tick); anything else is one SLO's.
+const isStoreFailure = (err: unknown) =>
+  err instanceof StoreError && err.code === 'store_unavailable';
 
 /** Returns the SLO job: evaluate every SLO x model at each minute's end. */
 export function createSloJob(deps: SloJobDeps): ScheduledJob {
@@ -39,9 +45,18 @@ export function createSloJob(deps: SloJobDeps): ScheduledJob {
         .filter((m) => m.firstSeenMs < window.endMs)
         .map((m) => m.model);
       const rows: SloStatusRow[] = [];
+      let failed = 0;
       for (const { spec, model } of sloTargets(deps.slos, models)) {
-        const evaluation = await loadAndEvaluate(deps.store, spec, model, window.endMs);
-        rows.push({ slo: spec.name, model, evaluatedAtMs: window.endMs, evaluation });
+        // One SLO that cannot be evaluated (odd data, a spec the math refuses) must not hold up
+        // every other SLO's alerts: it is logged and left out of this window.
+        try {
+          const evaluation = await loadAndEvaluate(deps.store, spec, model, window.endMs);
+          rows.push({ slo: spec.name, model, evaluatedAtMs: window.endMs, evaluation });
+        } catch (err) {
+          if (isStoreFailure(err)) throw err;
+          failed++;
+          deps.log?.error({ err, slo: spec.name, model, window }, 'SLO evaluation failed; skipped');
+        }
       }
       if (rows.length > 0) await insertSloStatus(deps.store, rows);
       // Silences in effect at the window's end mute its messages (the states still advance).
@@ -57,7 +72,8 @@ export function createSloJob(deps: SloJobDeps): ScheduledJob {
       const changed = Object.values(stepped.states).filter((s) => s.updated_at_ms === window.endMs);
       if (changed.length > 0) await saveAlertStates(deps.store, changed);
       const firing = rows.filter((r) => r.evaluation.firing !== null).length;
-      return `${rows.length} SLO evaluations, ${firing} firing, ${messages.length} messages`;
+      const skipped = failed > 0 ? `, ${failed} failed` : '';
+      return `${rows.length} SLO evaluations, ${firing} firing, ${messages.length} messages${skipped}`;
     },
   };
 }

@@ -96,4 +96,22 @@ describe('runDueWindows', () => {
       { start: T + 2 * MIN, status: 'succeeded', attempt: 1 },
     ]);
   });
+
+  it('ends a catch-up pass between windows once asked to stop; the rest runs next time', async () => {
+    now = T;
+    let stop = false;
+    const { definition, ran } = job('stoppable', (w) => {
+      if (w.startMs === T + MIN) stop = true;
+    });
+    await runDueWindows(definition, deps());
+    now = T + 5 * MIN;
+    const stopping = () => stop;
+    expect(await runDueWindows(definition, { ...deps(), stopping })).toEqual({
+      succeeded: 2,
+      skipped: 0,
+    });
+    stop = false;
+    expect(await runDueWindows(definition, deps())).toEqual({ succeeded: 3, skipped: 0 });
+    expect(ran).toEqual([T - MIN, T, T + MIN, T + 2 * MIN, T + 3 * MIN, T + 4 * MIN]);
+  });
 });

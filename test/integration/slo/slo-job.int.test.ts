@@ -134,3 +134,22 @@ it('evaluates the default SLOs (timeslices included) when none is configured', a
     { slo: 'ttft_p95', method: 'timeslices' },
   ]);
 });
+
+it('an SLO that cannot be evaluated is logged and skipped; the others are still recorded', async () => {
+  // Objective 0.9 with a 14.4x page can never fire: the math refuses to evaluate it.
+  const broken: SloSpec = { ...TTFT, name: 'broken', objective: 0.9 };
+  const job = createSloJob({ store, slos: [broken, TTFT], channels: [], outbox: quietOutbox() });
+  now = INCIDENT + 4 * 60 * MIN + 17 * 1000;
+  const pass = await runDueWindows(
+    { ...job, name: 'slo-broken' },
+    { store, clock, log, runner: 'test' },
+  );
+  expect(pass).toEqual({ succeeded: 1, skipped: 0 });
+  const rows = await store.query<{ slo: string }>({
+    tag: 'test.broken',
+    sql: `SELECT DISTINCT slo FROM {db:Identifier}.slo_status
+          WHERE evaluated_at = toDateTime(intDiv({at:Int64}, 1000), 'UTC')`,
+    params: { at: INCIDENT + 4 * 60 * MIN },
+  });
+  expect(rows).toEqual([{ slo: 'ttft' }]);
+});

@@ -6,13 +6,18 @@
 // state machine, re-enqueued ids by the outbox).
 import type { ChannelConfig } from '../alerts/channels/config';
 import { alertMessages } from '../alerts/notify';
-import { stepAlerts } from '../alerts/state';
+import { type AlertInput, stepAlerts } from '../alerts/state';
 import type { Outbox } from '../outbox/outbox';
 import type { ScheduledJob } from '../scheduler/run-job';
 import { loadAlertStates, saveAlertStates } from '../store/repositories/alert-states';
 import { listModels } from '../store/repositories/model-stats';
 import { listSilences } from '../store/repositories/silences';
-import { insertSloStatus, type SloStatusRow } from '../store/repositories/slo-status';
+import {
+  insertSloStatus,
+  type SloStatus,
+  type SloStatusRow,
+  sloStatusAt,
+} from '../store/repositories/slo-status';
 import { type Store, StoreError } from '../store/store';
 import type { Logger } from '../telemetry/logger';
 import { loadAndEvaluate } from './load-evaluate';
@@ -41,29 +46,17 @@ export function createSloJob(deps: SloJobDeps): ScheduledJob {
     periodMs: 60_000,
     maxCatchUp: 180,
     async run(window) {
-      const models = (await listModels(deps.store))
-        .filter((m) => m.firstSeenMs < window.endMs)
-        .map((m) => m.model);
-      const rows: SloStatusRow[] = [];
-      let failed = 0;
-      for (const { spec, model } of sloTargets(deps.slos, models)) {
-        // One SLO that cannot be evaluated (odd data, a spec the math refuses) must not hold up
-        // every other SLO's alerts: it is logged and left out of this window.
-        try {
-          const evaluation = await loadAndEvaluate(deps.store, spec, model, window.endMs);
-          rows.push({ slo: spec.name, model, evaluatedAtMs: window.endMs, evaluation });
-        } catch (err) {
-          if (isStoreFailure(err)) throw err;
-          failed++;
-          deps.log?.error({ err, slo: spec.name, model, window }, 'SLO evaluation failed; skipped');
-        }
-      }
-      if (rows.length > 0) await insertSloStatus(deps.store, rows);
+      // A window run before (a crash after its evaluations were recorded) steps the alerts with
+      // what was recorded, not a fresh evaluation: late rows could change the verdicts and so
+      // the notifications and their ids, and a message already sent would go out again.
+      const recorded = await sloStatusAt(deps.store, window.endMs);
+      const inputs =
+        recorded.length > 0 ? recorded.map(alertInputOf) : await evaluateWindow(deps, window.endMs);
       // Silences in effect at the window's end mute its messages (the states still advance).
       const silences = await listSilences(deps.store, { activeAt: window.endMs });
       const stepped = stepAlerts(
         await loadAlertStates(deps.store),
-        rows.map((r) => ({ slo: r.slo, model: r.model, evaluation: r.evaluation })),
+        inputs,
         new Date(window.endMs),
         { silences },
       );
@@ -71,9 +64,49 @@ export function createSloJob(deps: SloJobDeps): ScheduledJob {
       for (const message of messages) await deps.outbox.enqueue(message);
       const changed = Object.values(stepped.states).filter((s) => s.updated_at_ms === window.endMs);
       if (changed.length > 0) await saveAlertStates(deps.store, changed);
-      const firing = rows.filter((r) => r.evaluation.firing !== null).length;
-      const skipped = failed > 0 ? `, ${failed} failed` : '';
-      return `${rows.length} SLO evaluations, ${firing} firing, ${messages.length} messages${skipped}`;
+      const firing = inputs.filter((i) => i.evaluation.firing !== null).length;
+      const replay = recorded.length > 0 ? ' (recorded before)' : '';
+      return `${inputs.length} SLO evaluations${replay}, ${firing} firing, ${messages.length} messages`;
+    },
+  };
+}
+
+// Evaluates every SLO x model at `endMs` and records the verdicts; returns them as alert inputs.
+async function evaluateWindow(deps: SloJobDeps, endMs: number): Promise<AlertInput[]> {
+  const models = (await listModels(deps.store))
+    .filter((m) => m.firstSeenMs < endMs)
+    .map((m) => m.model);
+  const rows: SloStatusRow[] = [];
+  for (const { spec, model } of sloTargets(deps.slos, models)) {
+    // One SLO that cannot be evaluated (odd data, a spec the math refuses) must not hold up
+    // every other SLO's alerts: it is logged and left out of this window.
+    try {
+      const evaluation = await loadAndEvaluate(deps.store, spec, model, endMs);
+      rows.push({ slo: spec.name, model, evaluatedAtMs: endMs, evaluation });
+    } catch (err) {
+      if (isStoreFailure(err)) throw err;
+      deps.log?.error({ err, slo: spec.name, model, endMs }, 'SLO evaluation failed; skipped');
+    }
+  }
+  if (rows.length > 0) await insertSloStatus(deps.store, rows);
+  return rows.map((r) => ({ slo: r.slo, model: r.model, evaluation: r.evaluation }));
+}
+
+// The alert input of a recorded evaluation.
+function alertInputOf(status: SloStatus): AlertInput {
+  return {
+    slo: status.slo,
+    model: status.model,
+    evaluation: {
+      firing: status.firing === 'none' ? null : status.firing,
+      sli: status.sli,
+      objective: status.objective,
+      budget: {
+        total: status.budget_total,
+        consumed: status.budget_consumed,
+        remaining_fraction: status.budget_remaining,
+      },
+      burn_rates: status.burn_rates,
     },
   };
 }

@@ -72,3 +72,18 @@ export async function latestSloStatus(store: Store): Promise<SloStatus[]> {
     schema: statusRow,
   });
 }
+
+/** Returns the evaluations recorded at one evaluation time (empty when none were). */
+export async function sloStatusAt(store: Store, evaluatedAtMs: number): Promise<SloStatus[]> {
+  return store.query({
+    tag: 'slo_status.at',
+    sql: `SELECT slo, model, toUnixTimestamp(evaluated_at) * 1000 AS evaluated_at_ms, objective,
+            method, sli, good, total, budget_total, budget_consumed, budget_remaining, burn_rates,
+            firing, conditions
+          FROM {db:Identifier}.slo_status FINAL
+          WHERE evaluated_at = toDateTime(intDiv({at:Int64}, 1000), 'UTC')
+          ORDER BY slo, model`,
+    params: { at: evaluatedAtMs },
+    schema: statusRow,
+  });
+}

@@ -7,6 +7,7 @@ import { createOutbox, type Outbox, type OutboxOptions } from '../../src/outbox/
 import { migrate } from '../../src/store/migrate';
 import { loadMigrationFiles } from '../../src/store/migration-plan';
 import type { Store } from '../../src/store/store';
+import { type Answer, type Received, type Receiver, startReceiver } from './receiver';
 import { closeTestStore, openTestStore } from './store';
 
 /** A clock the test moves by hand. */
@@ -78,4 +79,36 @@ export async function openOutboxHarness(
     close: () => closeTestStore(store),
   };
   return harness;
+}
+
+/**
+ * Registers one outbox suite's jest hooks — harness opened once, reset before each test,
+ * receivers closed after each — and returns the harness and a receiver starter.
+ */
+export function outboxSuite(suite: string, t0: number) {
+  let harness: Awaited<ReturnType<typeof openOutboxHarness>> | undefined;
+  const receivers: Receiver[] = [];
+  beforeAll(async () => {
+    harness = await openOutboxHarness(suite, t0);
+  });
+  afterAll(async () => {
+    await harness?.close();
+  });
+  beforeEach(async () => {
+    await harness?.reset();
+  });
+  afterEach(async () => {
+    for (const r of receivers.splice(0)) await r.close();
+  });
+  return {
+    get h(): OutboxHarness {
+      if (harness === undefined) throw new Error('the outbox harness is opened in beforeAll');
+      return harness;
+    },
+    async receiver(answer: (req: Received, index: number) => Answer): Promise<Receiver> {
+      const r = await startReceiver(this.h.clock, answer);
+      receivers.push(r);
+      return r;
+    },
+  };
 }

@@ -5,35 +5,16 @@ import { renderNotification } from '../../../src/alerts/channels/index';
 import type { AlertNotification } from '../../../src/alerts/notification';
 import type { Outbox } from '../../../src/outbox/outbox';
 import { type Delivery, listDeliveries } from '../../../src/store/repositories/outbox';
-import { openOutboxHarness } from '../../helpers/outbox';
-import { type Answer, type Received, type Receiver, startReceiver } from '../../helpers/receiver';
+import { outboxSuite } from '../../helpers/outbox';
+import type { Answer, Received, Receiver } from '../../helpers/receiver';
 import { firing, NOW, resolved, SECRET } from '../../unit/alerts/channels/fixtures';
 
 const T0 = NOW.getTime();
-let h: Awaited<ReturnType<typeof openOutboxHarness>>;
-const receivers: Receiver[] = [];
-
-beforeAll(async () => {
-  h = await openOutboxHarness('outbox_destinations', T0);
-});
-afterAll(async () => {
-  await h.close();
-});
-beforeEach(async () => {
-  await h.reset();
-});
-afterEach(async () => {
-  for (const r of receivers.splice(0)) await r.close();
-});
-
-async function receiver(answer: (req: Received, index: number) => Answer): Promise<Receiver> {
-  const r = await startReceiver(h.clock, answer);
-  receivers.push(r);
-  return r;
-}
+const suite = outboxSuite('outbox_destinations', T0);
+const receiver = (answer: (req: Received, index: number) => Answer) => suite.receiver(answer);
 
 function channel(config: ChannelConfig): ChannelConfig {
-  h.channels.set(config.name, config);
+  suite.h.channels.set(config.name, config);
   return config;
 }
 
@@ -52,23 +33,23 @@ function enqueue(
     id,
     channel: config.name,
     kind: `alert.${n.status}`,
-    request: renderNotification(n, config, h.clock.now()),
+    request: renderNotification(n, config, suite.h.clock.now()),
   });
 }
 
 async function delivery(id: string): Promise<Delivery | undefined> {
-  return (await listDeliveries(h.store, { limit: 100 })).find((d) => d.id === id);
+  return (await listDeliveries(suite.h.store, { limit: 100 })).find((d) => d.id === id);
 }
 
 async function runAt(outbox: Outbox, ms: number) {
-  h.clock.set(ms);
+  suite.h.clock.set(ms);
   return outbox.runOnce();
 }
 
 describe('outbox per destination', () => {
   it('Slack-like receiver: two messages to one webhook arrive at least 1 s apart, in order', async () => {
     const r = await receiver(() => ({ status: 200, body: 'ok' }));
-    const outbox = h.outbox();
+    const outbox = suite.h.outbox();
     const config = slack(r);
     await enqueue(outbox, config, firing);
     await enqueue(outbox, config, resolved); // same millisecond: created order still kept
@@ -84,7 +65,7 @@ describe('outbox per destination', () => {
   it('410 disables the destination: its pending messages and later enqueues, not other destinations', async () => {
     const gone = await receiver(() => ({ status: 410, body: 'no_service' }));
     const fine = await receiver(() => ({ status: 204 }));
-    const outbox = h.outbox();
+    const outbox = suite.h.outbox();
     const dead = webhook(gone, 'dead');
     const live = webhook(fine, 'live');
     const a = await enqueue(outbox, dead, firing);
@@ -119,7 +100,7 @@ describe('outbox per destination', () => {
       i === 0 ? { status: 503, headers: { 'retry-after': '30' } } : { status: 204 },
     );
     const idle = await receiver(() => ({ status: 204 }));
-    const outbox = h.outbox();
+    const outbox = suite.h.outbox();
     const first = await enqueue(outbox, webhook(busy, 'busy'), firing);
     const second = await enqueue(outbox, webhook(busy, 'busy'), resolved);
     const other = await enqueue(outbox, webhook(idle, 'idle'), firing);
@@ -138,7 +119,7 @@ describe('outbox per destination', () => {
 
   it('enqueueing an id that exists stores nothing new, and a delivered message is never resent', async () => {
     const r = await receiver(() => ({ status: 200 }));
-    const outbox = h.outbox();
+    const outbox = suite.h.outbox();
     const config = webhook(r);
     expect(await enqueue(outbox, config, firing, 'msg_alert_42')).toEqual({
       id: 'msg_alert_42',
@@ -155,7 +136,7 @@ describe('outbox per destination', () => {
     });
     await runAt(outbox, T0 + 60_000);
     expect(r.received).toHaveLength(1);
-    expect(await listDeliveries(h.store, { limit: 10 })).toHaveLength(1);
+    expect(await listDeliveries(suite.h.store, { limit: 10 })).toHaveLength(1);
     await expect(enqueue(outbox, config, firing, 'bad id')).rejects.toThrow(/not 1-128/);
     await expect(
       outbox.enqueue({
@@ -168,9 +149,9 @@ describe('outbox per destination', () => {
 
   it('a message whose channel was removed from the config fails, naming the channel', async () => {
     const r = await receiver(() => ({ status: 200 }));
-    const outbox = h.outbox();
+    const outbox = suite.h.outbox();
     const { id } = await enqueue(outbox, webhook(r, 'retired'));
-    h.channels.delete('retired');
+    suite.h.channels.delete('retired');
     await runAt(outbox, T0);
     expect(r.received).toHaveLength(0);
     expect(await delivery(id)).toMatchObject({
@@ -183,9 +164,9 @@ describe('outbox per destination', () => {
     const r = await receiver(() => ({ status: 204 }));
     const config = webhook(r);
     // The first process sends into the void and never hears back (it "dies").
-    const dying = h.outbox({ fetch: () => new Promise<Response>(() => {}) });
+    const dying = suite.h.outbox({ fetch: () => new Promise<Response>(() => {}) });
     const { id } = await enqueue(dying, config);
-    h.clock.set(T0);
+    suite.h.clock.set(T0);
     void dying.runOnce();
     for (let i = 0; i < 100 && (await delivery(id))?.attempts !== 1; i++) {
       await new Promise((res) => setTimeout(res, 20));
@@ -196,7 +177,7 @@ describe('outbox per destination', () => {
       attempts: 1,
       next_attempt_at: new Date(T0 + 3000).toISOString(),
     });
-    const restarted = h.outbox();
+    const restarted = suite.h.outbox();
     expect(await runAt(restarted, T0 + 2999)).toMatchObject({ attempted: 0 });
     expect(await runAt(restarted, T0 + 3000)).toMatchObject({ delivered: 1 });
     expect(r.received.map((x) => x.headers['webhook-id'])).toEqual([id]);
@@ -205,7 +186,7 @@ describe('outbox per destination', () => {
 
   it('start() delivers a new message without waiting for a poll; stop() ends the loop', async () => {
     const r = await receiver(() => ({ status: 204 }));
-    const outbox = h.outbox({ pollMs: 60_000 });
+    const outbox = suite.h.outbox({ pollMs: 60_000 });
     outbox.start();
     outbox.start();
     const { id } = await enqueue(outbox, webhook(r));

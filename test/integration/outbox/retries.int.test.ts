@@ -7,32 +7,13 @@ import type { AlertNotification } from '../../../src/alerts/notification';
 import type { Outbox } from '../../../src/outbox/outbox';
 import { verifyWebhook } from '../../../src/outbox/standard-webhooks';
 import { type Delivery, listDeliveries } from '../../../src/store/repositories/outbox';
-import { openOutboxHarness } from '../../helpers/outbox';
-import { type Answer, type Received, type Receiver, startReceiver } from '../../helpers/receiver';
+import { outboxSuite } from '../../helpers/outbox';
+import type { Answer, Received, Receiver } from '../../helpers/receiver';
 import { firing, NOW, resolved, SECRET } from '../../unit/alerts/channels/fixtures';
 
 const T0 = NOW.getTime();
-let h: Awaited<ReturnType<typeof openOutboxHarness>>;
-const receivers: Receiver[] = [];
-
-beforeAll(async () => {
-  h = await openOutboxHarness('outbox_retries', T0);
-});
-afterAll(async () => {
-  await h.close();
-});
-beforeEach(async () => {
-  await h.reset();
-});
-afterEach(async () => {
-  for (const r of receivers.splice(0)) await r.close();
-});
-
-async function receiver(answer: (req: Received, index: number) => Answer): Promise<Receiver> {
-  const r = await startReceiver(h.clock, answer);
-  receivers.push(r);
-  return r;
-}
+const suite = outboxSuite('outbox_retries', T0);
+const receiver = (answer: (req: Received, index: number) => Answer) => suite.receiver(answer);
 
 // A webhook channel posting to the receiver, with a token in the query (a secret).
 function webhookChannel(r: Receiver, name = 'bridge'): ChannelConfigOf<'webhook'> {
@@ -42,7 +23,7 @@ function webhookChannel(r: Receiver, name = 'bridge'): ChannelConfigOf<'webhook'
     url: `${r.origin}/hooks/insightagent?token=tok3n-s3cr3t-value`,
     secret: [SECRET],
   };
-  h.channels.set(name, config);
+  suite.h.channels.set(name, config);
   return config;
 }
 
@@ -50,16 +31,16 @@ async function enqueue(outbox: Outbox, config: ChannelConfigOf<'webhook'>, n = f
   return outbox.enqueue({
     channel: config.name,
     kind: `alert.${n.status}`,
-    request: renderNotification(n as AlertNotification, config, h.clock.now()),
+    request: renderNotification(n as AlertNotification, config, suite.h.clock.now()),
   });
 }
 
 async function delivery(id: string): Promise<Delivery | undefined> {
-  return (await listDeliveries(h.store, { limit: 100 })).find((d) => d.id === id);
+  return (await listDeliveries(suite.h.store, { limit: 100 })).find((d) => d.id === id);
 }
 
 async function runAt(outbox: Outbox, ms: number) {
-  h.clock.set(ms);
+  suite.h.clock.set(ms);
   return outbox.runOnce();
 }
 
@@ -72,7 +53,7 @@ describe('outbox retries against real receivers', () => {
     const r = await receiver((_req, i) =>
       i === 0 ? { status: 503, headers: { 'retry-after': '2' }, body: 'busy' } : { status: 204 },
     );
-    const outbox = h.outbox();
+    const outbox = suite.h.outbox();
     const { id } = await enqueue(outbox, webhookChannel(r));
     expect(await delivery(id)).toMatchObject({ status: 'pending', attempts: 0 });
 
@@ -104,7 +85,7 @@ describe('outbox retries against real receivers', () => {
     const r = await receiver((_req, i) =>
       i < 2 ? { status: 429, headers: { 'retry-after': retryAt } } : { status: 200 },
     );
-    const outbox = h.outbox();
+    const outbox = suite.h.outbox();
     const { id } = await enqueue(outbox, webhookChannel(r));
     await runAt(outbox, T0);
     expect(await delivery(id)).toMatchObject({
@@ -127,7 +108,7 @@ describe('outbox retries against real receivers', () => {
 
   it('400 fails permanently with the status and a response excerpt recorded, and is not retried', async () => {
     const r = await receiver(() => ({ status: 400, body: 'invalid payload:\n missing "data"' }));
-    const outbox = h.outbox();
+    const outbox = suite.h.outbox();
     const { id } = await enqueue(outbox, webhookChannel(r));
     expect(await runAt(outbox, T0)).toMatchObject({ attempted: 1, failed: 1 });
     await runAt(outbox, T0 + 3600_000);
@@ -139,15 +120,15 @@ describe('outbox retries against real receivers', () => {
       last_error: 'HTTP 400: invalid payload: missing "data"',
       next_attempt_at: null,
     });
-    expect(await listDeliveries(h.store, { status: 'failed', limit: 10 })).toHaveLength(1);
-    expect(await listDeliveries(h.store, { status: 'pending', limit: 10 })).toHaveLength(0);
+    expect(await listDeliveries(suite.h.store, { status: 'failed', limit: 10 })).toHaveLength(1);
+    expect(await listDeliveries(suite.h.store, { status: 'pending', limit: 10 })).toHaveLength(0);
   });
 
   it('no answer (nothing listening) is retried after a full-jitter backoff', async () => {
     const r = await receiver(() => ({ status: 204 }));
     const config = webhookChannel(r);
     await r.close();
-    const outbox = h.outbox(); // random 0.5: first backoff 500 ms, second 1000 ms
+    const outbox = suite.h.outbox(); // random 0.5: first backoff 500 ms, second 1000 ms
     const { id } = await enqueue(outbox, config);
     await runAt(outbox, T0);
     expect(await delivery(id)).toMatchObject({
@@ -166,7 +147,7 @@ describe('outbox retries against real receivers', () => {
 
   it('gives up after the maximum number of attempts', async () => {
     const r = await receiver(() => ({ status: 503, headers: { 'retry-after': '1' } }));
-    const outbox = h.outbox({ policy: { maxAttempts: 3 } });
+    const outbox = suite.h.outbox({ policy: { maxAttempts: 3 } });
     const { id } = await enqueue(outbox, webhookChannel(r));
     for (const s of [0, 1, 2, 3, 4]) await runAt(outbox, T0 + s * 1000);
     expect(r.received).toHaveLength(3);
@@ -182,20 +163,20 @@ describe('outbox retries against real receivers', () => {
     const r = await receiver((_req, i) =>
       i === 0 ? { status: 503, headers: { 'retry-after': '5' } } : { status: 200 },
     );
-    const first = h.outbox();
+    const first = suite.h.outbox();
     const config = webhookChannel(r);
     const a = await enqueue(first, config, firing);
-    h.clock.set(T0 + 10);
+    suite.h.clock.set(T0 + 10);
     const b = await enqueue(first, config, resolved);
     await runAt(first, T0 + 10);
     await first.stop();
     await first.stop(); // twice is fine
 
-    const second = h.outbox();
+    const second = suite.h.outbox();
     expect(await runAt(second, T0 + 4999)).toMatchObject({ attempted: 0 });
     expect(await runAt(second, T0 + 5010)).toMatchObject({ attempted: 2, delivered: 2 });
     await runAt(second, T0 + 60_000);
-    const third = h.outbox();
+    const third = suite.h.outbox();
     expect(await runAt(third, T0 + 120_000)).toMatchObject({ attempted: 0 });
 
     // In created order: firing (once refused, once delivered), then resolved.
@@ -213,7 +194,7 @@ describe('outbox retries against real receivers', () => {
       if (!v.ok) return { status: 401 };
       return i === 0 ? { status: 503, headers: { 'retry-after': '1' } } : { status: 204 };
     });
-    const outbox = h.outbox();
+    const outbox = suite.h.outbox();
     const config = webhookChannel(r);
     const { id } = await enqueue(outbox, config);
     await runAt(outbox, T0);
@@ -227,7 +208,7 @@ describe('outbox retries against real receivers', () => {
     });
 
     // Signed with another secret than the receiver's: refused, and 401 is permanent.
-    h.channels.set(config.name, {
+    suite.h.channels.set(config.name, {
       ...config,
       secret: [`whsec_${Buffer.alloc(32, 1).toString('base64')}`],
     });
@@ -241,11 +222,11 @@ describe('outbox retries against real receivers', () => {
     const r = await receiver((_req, i) =>
       i === 0 ? { status: 500, body: 'oops' } : { status: 204 },
     );
-    const outbox = h.outbox();
+    const outbox = suite.h.outbox();
     await enqueue(outbox, webhookChannel(r));
     await runAt(outbox, T0);
     await runAt(outbox, T0 + 5000);
-    const text = h.logs.join('');
+    const text = suite.h.logs.join('');
     expect(text).toContain('outbox message delivered');
     expect(text).not.toContain('tok3n-s3cr3t-value');
     expect(text).not.toContain('/hooks/insightagent');

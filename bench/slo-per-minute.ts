@@ -1,7 +1,8 @@
 // The SLO loader as it was before the hourly grid, kept for bench/slo.ts as the in-run "before":
-// one row per minute (occurrences) or per slice (timeslices) for the whole window, verdicts
-// judged in JavaScript. Same math (evaluateSlo), same verdicts as loadAndEvaluate
-// (test/integration/slo/load-evaluate-grid.int.test.ts checks they are equal).
+// one model at a time, one row per minute (occurrences) or per slice (timeslices) for the whole
+// window, verdicts judged in JavaScript — a p95 slice by its t-digest p95, where the job now
+// counts the slice's requests under the threshold (the same verdict unless the p95 is within the
+// t-digest's error of the threshold). Same math (evaluateSlo).
 import { evaluateSlo, type SloEvaluation, tallyRangeFor } from '../src/slo/evaluate';
 import { mathSpecOf, sliceVerdicts } from '../src/slo/math-spec';
 import type { SloSpec } from '../src/slo/spec';

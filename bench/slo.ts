@@ -1,14 +1,14 @@
 // SLO evaluation on the embedded store (issue 4's bench/slo):
 //  1. 30 days of minute rollups for 10 models, 100 M requests, generated straight into
 //     requests_1m / evaluations_1m (bench/slo-rollups.ts), with a few incidents;
-//  2. one evaluation cycle = the SLO job's run() for one minute window (createSloJob with no
-//     channels and the real outbox): the 5 default SLOs x 10 models = 50 evaluations, each loaded
-//     from the rollups, plus slo_status and alert states saved. 1 warm-up, then 5 timed cycles.
-//     Baseline in the same run: one pass reading everything a cycle reads (every model's 30 days
-//     of both rollups, grouped per model), and 50 empty store round trips. Then the inner loop
-//     alone (3 passes), timed per SLO — store calls (engine + JSON + zod) vs JavaScript — with
-//     the loader on the hourly grid (loadAndEvaluate) and with the per-minute loader it replaced
-//     (bench/slo-per-minute.ts): the before/after of that change, in the same run.
+//  2. one evaluation cycle = the SLO job's run() for a new minute window (createSloJob with no
+//     channels and the real outbox): the 5 default SLOs x 10 models = 50 evaluations, loaded
+//     from the rollups (one query per SLO for all models), plus slo_status and alert states
+//     saved. 1 warm-up, then 5 timed cycles, each on the next minute. Baseline in the same run:
+//     one pass reading everything a cycle reads (every model's 30 days of both rollups, grouped
+//     per model), and 50 empty store round trips. Then the inner loop alone (3 passes), timed per
+//     SLO — store calls (engine + JSON + zod) vs JavaScript — as the job loads now and with the
+//     loader of before (per model, per minute, p95 by t-digest: bench/slo-per-minute.ts).
 //  3. 10 M raw requests of one model over 7 days (bench/slo-raw.ts; the views fill the rollups):
 //     TTFT <= 800 ms and availability answered from the rollups (sloMinuteCounts) and by a raw
 //     scan (the baseline): time of each and the difference.
@@ -20,8 +20,9 @@ import path from 'node:path';
 import type { Clock } from '../src/clock';
 import { createOutbox } from '../src/outbox/outbox';
 import { createSloJob } from '../src/slo/job';
-import { loadAndEvaluate } from '../src/slo/load-evaluate';
-import { sloTargets } from '../src/slo/targets';
+import { loadAndEvaluateModels } from '../src/slo/load-evaluate';
+import type { SloSpec } from '../src/slo/spec';
+import { sloGroups, sloTargets } from '../src/slo/targets';
 import { migrate } from '../src/store/migrate';
 import { loadMigrationFiles } from '../src/store/migration-plan';
 import { openStore } from '../src/store/open';
@@ -29,6 +30,7 @@ import { listModels } from '../src/store/repositories/model-stats';
 import {
   type CountedSli,
   type CountGrid,
+  sloGridCounts,
   sloMinuteCounts,
 } from '../src/store/repositories/slo-data';
 import { durationBucketKey } from '../src/store/rollup-buckets';
@@ -45,7 +47,7 @@ import {
 
 const MINUTE = 60_000;
 const DAY = 1440 * MINUTE;
-const CYCLES = 5;
+const CYCLES = 20;
 
 // Store call time per tag while `calls` is set (durations include JSON parsing and zod).
 let calls: Map<string, { n: number; ms: number }> | null = null;
@@ -142,20 +144,26 @@ async function settleMerges(store: Store): Promise<Record<string, number>> {
 }
 
 async function cycles(store: Store, endMs: number): Promise<void> {
-  const clock: Clock = { now: () => new Date(endMs) };
+  // Each run is a new minute window (1 warm-up, then CYCLES), ending at the data's end: a real
+  // evaluation each time, never the replay of a window recorded before.
+  let nowMs = endMs - CYCLES * MINUTE;
+  const clock: Clock = { now: () => new Date(nowMs) };
   const log = createLogger('silent');
   const outbox = createOutbox({ store, clock, channels: () => undefined, log });
   const job = createSloJob({ store, slos: [], channels: [], outbox });
-  const window = { startMs: endMs - MINUTE, endMs };
-  const warm = await timed(() => job.run(window));
+  const windowAt = (end: number) => ({ startMs: end - MINUTE, endMs: end });
+  const warm = await timed(() => job.run(windowAt(nowMs)));
   const times: number[] = [];
   let details = '';
   for (let c = 0; c < CYCLES; c++) {
+    nowMs += MINUTE;
     if (c === CYCLES - 1) calls = new Map();
-    const run = await timed(() => job.run(window));
+    const run = await timed(() => job.run(windowAt(nowMs)));
     times.push(run.ms);
     details = run.value ?? '';
   }
+  if (details.includes('recorded before'))
+    throw new Error(`a timed cycle was a replay: ${details}`);
 
   const lastCycleCalls = calls ?? new Map<string, { n: number; ms: number }>();
   calls = null;
@@ -197,32 +205,39 @@ async function cycles(store: Store, endMs: number): Promise<void> {
     ),
   });
 
-  // Where the time goes: the job's inner loop alone, timed per SLO, with the loader on the
-  // hourly grid (loadAndEvaluate) and with the per-minute loader it replaced (the in-run before).
+  // Where the time goes: the job's inner loop alone, timed per SLO (store calls: engine + JSON +
+  // zod; the rest JavaScript), as the job loads — one query per SLO for all models, on the hourly
+  // grid — and as it loaded before, one model at a time per minute (bench/slo-per-minute.ts).
   const models = (await listModels(store)).map((m) => m.model);
-  const loaders = { hourly_grid: loadAndEvaluate, per_minute: loadAndEvaluatePerMinute };
+  const groups = sloGroups(sloTargets([], models));
+  const loaders: Record<string, (spec: SloSpec, models: string[]) => Promise<unknown>> = {
+    all_models_hourly_grid: (spec, ms) => loadAndEvaluateModels(store, spec, ms, endMs),
+    per_model_per_minute: async (spec, ms) => {
+      for (const model of ms) await loadAndEvaluatePerMinute(store, spec, model, endMs);
+    },
+  };
   for (const [loader, evaluate] of Object.entries(loaders)) {
     const passes: number[] = [];
-    let perSlo = new Map<string, { total: number; store: number }>();
+    let perSlo = new Map<string, { total: number; store: number; calls: number }>();
     for (let pass = 0; pass < 3; pass++) {
       perSlo = new Map();
       const started = performance.now();
-      for (const { spec, model } of sloTargets([], models)) {
+      for (const { spec, models: targets } of groups) {
         calls = new Map();
         const t = performance.now();
-        await evaluate(store, spec, model, endMs);
+        await evaluate(spec, targets);
         const total = performance.now() - t;
         const storeMs = [...calls.values()].reduce((a, c) => a + c.ms, 0);
+        const n = [...calls.values()].reduce((a, c) => a + c.n, 0);
         calls = null;
-        const p = perSlo.get(spec.name) ?? { total: 0, store: 0 };
-        perSlo.set(spec.name, { total: p.total + total, store: p.store + storeMs });
+        perSlo.set(spec.name, { total, store: storeMs, calls: n });
       }
       passes.push(performance.now() - started);
     }
     emit({
       figure: 'slo_loop',
       loader,
-      evaluations: sloTargets([], models).length,
+      evaluations: groups.reduce((a, g) => a + g.models.length, 0),
       pass_ms: passes.map(Math.round),
       p50_ms: Math.round(median(passes)),
     });
@@ -232,6 +247,7 @@ async function cycles(store: Store, endMs: number): Promise<void> {
         loader,
         slo,
         models: models.length,
+        store_calls: p.calls,
         total_ms: ms(p.total),
         store_ms: ms(p.store),
         js_ms: ms(p.total - p.store),
@@ -268,7 +284,9 @@ async function rollupVsRaw(store: Store, endMs: number, rows: number): Promise<v
   for (const q of questions) {
     // Per minute (10,080 rows), and on the hourly grid as the SLO job reads it (168 rows).
     const rollup = (grid?: CountGrid) => async () => {
-      const counts = await sloMinuteCounts(store, shape.model, q.sli, range, grid);
+      const counts = grid
+        ? ((await sloGridCounts(store, [shape.model], q.sli, range, grid)).get(shape.model) ?? [])
+        : await sloMinuteCounts(store, shape.model, q.sli, range);
       return counts.reduce((a, c) => ({ good: a.good + c.good, total: a.total + c.total }), {
         good: 0,
         total: 0,

@@ -20,9 +20,9 @@ import {
 } from '../store/repositories/slo-status';
 import { type Store, StoreError } from '../store/store';
 import type { Logger } from '../telemetry/logger';
-import { loadAndEvaluate } from './load-evaluate';
+import { loadAndEvaluateModels, type ModelEvaluation } from './load-evaluate';
 import type { SloSpec } from './spec';
-import { sloTargets } from './targets';
+import { sloGroups, sloTargets } from './targets';
 
 /** What the SLO job needs. */
 export interface SloJobDeps {
@@ -77,15 +77,30 @@ async function evaluateWindow(deps: SloJobDeps, endMs: number): Promise<AlertInp
     .filter((m) => m.firstSeenMs < endMs)
     .map((m) => m.model);
   const rows: SloStatusRow[] = [];
-  for (const { spec, model } of sloTargets(deps.slos, models)) {
-    // One SLO that cannot be evaluated (odd data, a spec the math refuses) must not hold up
-    // every other SLO's alerts: it is logged and left out of this window.
+  // One load per SLO for all its models; one SLO (or one model's data) that cannot be evaluated
+  // — odd data, a spec the math refuses — must not hold up every other alert: it is logged and
+  // left out of this window.
+  for (const { spec, models: targets } of sloGroups(sloTargets(deps.slos, models))) {
+    let results: ModelEvaluation[];
     try {
-      const evaluation = await loadAndEvaluate(deps.store, spec, model, endMs);
-      rows.push({ slo: spec.name, model, evaluatedAtMs: endMs, evaluation });
+      results = await loadAndEvaluateModels(deps.store, spec, targets, endMs);
     } catch (err) {
       if (isStoreFailure(err)) throw err;
-      deps.log?.error({ err, slo: spec.name, model, endMs }, 'SLO evaluation failed; skipped');
+      results = targets.map((model) => ({ model, error: err }));
+    }
+    for (const r of results) {
+      if ('evaluation' in r)
+        rows.push({
+          slo: spec.name,
+          model: r.model,
+          evaluatedAtMs: endMs,
+          evaluation: r.evaluation,
+        });
+      else
+        deps.log?.error(
+          { err: r.error, slo: spec.name, model: r.model, endMs },
+          'SLO evaluation failed; skipped',
+        );
     }
   }
   if (rows.length > 0) await insertSloStatus(deps.store, rows);

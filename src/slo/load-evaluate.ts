@@ -1,5 +1,5 @@
-// One SLO × model evaluated at `nowMs`: load its inputs from the rollups (the I/O), then the
-// pure math. The SLO job calls this for every configured SLO and model.
+// One SLO evaluated at `nowMs` for its models: load their inputs from the rollups in one query
+// (the I/O), then the pure math per model. The SLO job calls this once per configured SLO.
 //
 // The engine hands back per-minute rows only for the recent minutes that some window of the
 // evaluation starts among; older minutes come summed per hour, on a grid counted back from the
@@ -11,8 +11,8 @@ import {
   type CountGrid,
   type SliceCounts,
   type SliceMetric,
-  sloMinuteCounts,
-  sloSliceCounts,
+  sloGridCounts,
+  sloSliceGridCounts,
 } from '../store/repositories/slo-data';
 import type { Store } from '../store/store';
 import {
@@ -28,6 +28,35 @@ import type { SloSpec } from './spec';
 import { type MinuteRange, type Tally, tallyOccurrences } from './tally';
 import { DEFAULT_SLO_WINDOW, HOUR_MS, sloWindowRange } from './windows';
 
+/** One model's verdict, or why it could not be computed (odd data the math refuses). */
+export type ModelEvaluation = { model: string } & (
+  | { evaluation: SloEvaluation }
+  | { error: unknown }
+);
+
+/**
+ * Returns the verdict of `spec` for each of `models` at `nowMs`, computed from the minute
+ * rollups with one query for all of them; a model whose data the math refuses gets its error.
+ */
+export async function loadAndEvaluateModels(
+  store: Store,
+  spec: SloSpec,
+  models: readonly string[],
+  nowMs: number,
+): Promise<ModelEvaluation[]> {
+  const math = mathSpecOf(spec);
+  const range = tallyRangeFor(math, nowMs);
+  const grid = exactGrid(math, nowMs, range);
+  const tallies = await loadTallies(store, spec, models, range, grid);
+  return models.map((model) => {
+    try {
+      return { model, evaluation: evaluateSlo(math, tallies(model), nowMs) };
+    } catch (error) {
+      return { model, error };
+    }
+  });
+}
+
 /** Returns the verdict of `spec` for `model` at `nowMs`, computed from the minute rollups. */
 export async function loadAndEvaluate(
   store: Store,
@@ -35,21 +64,32 @@ export async function loadAndEvaluate(
   model: string,
   nowMs: number,
 ): Promise<SloEvaluation> {
-  const math = mathSpecOf(spec);
-  const range = tallyRangeFor(math, nowMs);
-  const grid = exactGrid(math, nowMs, range);
+  const [result] = await loadAndEvaluateModels(store, spec, [model], nowMs);
+  if (result === undefined || 'error' in result) throw result?.error;
+  return result.evaluation;
+}
+
+// Loads the SLI's counts for every model at once; returns each model's tally (built on demand,
+// so that a model whose counts the tally refuses fails alone).
+async function loadTallies(
+  store: Store,
+  spec: SloSpec,
+  models: readonly string[],
+  range: MinuteRange,
+  grid: CountGrid,
+): Promise<(model: string) => Tally> {
   const { sli } = spec;
   if (sli.kind === 'timeslice') {
     const metric: SliceMetric =
       sli.metric === 'score_mean'
         ? { metric: 'score_mean', score: sli.score ?? '', sliceMinutes: sli.sliceMinutes }
         : { metric: sli.metric, sliceMinutes: sli.sliceMinutes };
-    const counts = await sloSliceCounts(store, model, metric, sli, range, grid);
-    return evaluateSlo(math, sliceCountsTally(counts, range), nowMs);
+    const counts = await sloSliceGridCounts(store, models, metric, sli, range, grid);
+    return (model) => sliceCountsTally(counts.get(model) ?? [], range);
   }
   const counted: CountedSli = sli;
-  const counts = await sloMinuteCounts(store, model, counted, range, grid);
-  return evaluateSlo(math, tallyOccurrences(counts, range), nowMs);
+  const counts = await sloGridCounts(store, models, counted, range, grid);
+  return (model) => tallyOccurrences(counts.get(model) ?? [], range);
 }
 
 /**

@@ -140,6 +140,20 @@ const timesliceSli = mapping(
       message: `score applies to metric score_mean only, not ${sli.metric}`,
     });
   }
+  if (sli.metric === 'ttft_p95_ms' || sli.metric === 'latency_p95_ms') {
+    // Judged by counting the slice's requests <= threshold in the rollup histograms: exact for
+    // an upper bound on a histogram bound, not answerable for a lower bound.
+    if (sli.op !== '<=')
+      ctx.addIssue({
+        code: 'custom',
+        path: ['op'],
+        message: `${sli.metric} is an upper bound: expected op "<=", got "${sli.op}"`,
+      });
+    const threshold = durationThreshold.safeParse(sli.threshold);
+    for (const issue of threshold.success ? [] : threshold.error.issues)
+      ctx.addIssue({ code: 'custom', path: ['threshold'], message: issue.message });
+    return;
+  }
   if (sli.metric !== 'score_mean' && sli.threshold < 0) {
     ctx.addIssue({
       code: 'custom',

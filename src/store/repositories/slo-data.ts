@@ -1,9 +1,9 @@
 // What SLO evaluation reads: per-minute good/total counts (occurrences) and per-slice aggregates
-// (timeslices) of one SLI for one model, from the minute rollups only (requests_1m,
-// evaluations_1m) — never raw rows. Latency and score thresholds are answered from the rollups'
-// histogram buckets, exact for thresholds on a bucket bound (docs/schema.md). Given a CountGrid,
-// the engine sums older minutes into coarser buckets (and judges slices) so that a 30-day window
-// comes back as ~800 rows instead of 43,200.
+// or verdicts (timeslices) of one SLI, from the minute rollups only (requests_1m,
+// evaluations_1m) — never raw rows. Latency, p95 and score thresholds are answered from the
+// rollups' histogram buckets, exact for thresholds on a bucket bound (docs/schema.md). On a
+// CountGrid the engine judges the slices and sums older minutes into coarser buckets, for several
+// models in one query, so that a model's 30-day window comes back as ~800 rows instead of 43,200.
 import { z } from 'zod';
 import type { MinuteCounts, MinuteRange } from '../../slo/tally';
 import { durationBucketKey, scoreBucketKey } from '../rollup-buckets';
@@ -68,40 +68,70 @@ const sliceRow = z
 const RANGE = `minute >= toDateTime(intDiv({from:Int64}, 1000), 'UTC')
   AND minute < toDateTime(intDiv({to:Int64}, 1000), 'UTC')`;
 
-/**
- * Returns good/total per rollup minute in `range` for an occurrences SLI of `model`; with a
- * `grid`, minutes before its fine part summed per bucket.
- */
+/** Returns good/total per rollup minute in `range` for an occurrences SLI of `model`. */
 export async function sloMinuteCounts(
   store: Store,
   model: string,
   sli: CountedSli,
   range: MinuteRange,
-  grid?: CountGrid,
 ): Promise<MinuteCounts[]> {
   const q = minuteCountsParts(sli);
-  const params = { ...q.params, model, from: range.fromMs, to: range.toMs };
-  const where = `model = {model:String}${q.where} AND ${RANGE}`;
-  if (grid === undefined) {
-    return store.query({
-      tag: q.tag,
-      sql: `SELECT toUnixTimestamp(minute) * 1000 AS minute_ms, ${q.total} AS total, ${q.good} AS good
-            FROM {db:Identifier}.${q.table} WHERE ${where}
-            GROUP BY minute HAVING total > 0 ORDER BY minute`,
-      params,
-      schema: minuteRow,
-    });
-  }
-  // One level: the engine sums each bucket's rows at once (a bucket's sums are its minutes' sums).
   return store.query({
-    tag: `${q.tag}_grid`,
-    sql: `WITH toInt64(toUnixTimestamp(minute)) * 1000 AS m
-          SELECT ${GRID_BUCKET} AS minute_ms, ${q.total} AS total, ${q.good} AS good
-          FROM {db:Identifier}.${q.table} WHERE ${where}
-          GROUP BY minute_ms HAVING total > 0 ORDER BY minute_ms`,
-    params: { ...params, ...gridParams(grid) },
+    tag: q.tag,
+    sql: `SELECT toUnixTimestamp(minute) * 1000 AS minute_ms, ${q.total} AS total, ${q.good} AS good
+          FROM {db:Identifier}.${q.table} WHERE model = {model:String}${q.where} AND ${RANGE}
+          GROUP BY minute HAVING total > 0 ORDER BY minute`,
+    params: { ...q.params, model, from: range.fromMs, to: range.toMs },
     schema: minuteRow,
   });
+}
+
+/**
+ * Returns, per model of `models`, good/total of an occurrences SLI in `range` on `grid`: per
+ * minute in its fine part, summed per bucket before. One query for every model.
+ */
+export async function sloGridCounts(
+  store: Store,
+  models: readonly string[],
+  sli: CountedSli,
+  range: MinuteRange,
+  grid: CountGrid,
+): Promise<Map<string, MinuteCounts[]>> {
+  const q = minuteCountsParts(sli);
+  // One level: the engine sums each bucket's rows at once (a bucket's sums are its minutes' sums).
+  const rows = await store.query({
+    tag: `${q.tag}_grid`,
+    sql: `WITH toInt64(toUnixTimestamp(minute)) * 1000 AS m
+          SELECT model, ${GRID_BUCKET} AS minute_ms, ${q.total} AS total, ${q.good} AS good
+          FROM {db:Identifier}.${q.table}
+          WHERE model IN {models:Array(String)}${q.where} AND ${RANGE}
+          GROUP BY model, minute_ms HAVING total > 0 ORDER BY model, minute_ms`,
+    params: { ...q.params, ...gridParams(grid), models, from: range.fromMs, to: range.toMs },
+    schema: modelMinuteRow,
+  });
+  return byModel(models, rows);
+}
+
+const modelMinuteRow = z
+  .object({
+    model: z.string(),
+    minute_ms: z.coerce.number(),
+    good: z.coerce.number(),
+    total: z.coerce.number(),
+  })
+  .transform((r) => ({
+    model: r.model,
+    counts: { minuteMs: r.minute_ms, good: r.good, total: r.total } as MinuteCounts,
+  }));
+
+// Rows grouped per model, every model of `models` present (empty without rows).
+function byModel<T>(
+  models: readonly string[],
+  rows: readonly { model: string; counts: T }[],
+): Map<string, T[]> {
+  const out = new Map<string, T[]>(models.map((m) => [m, []]));
+  for (const r of rows) out.get(r.model)?.push(r.counts);
+  return out;
 }
 
 // The bucket of minute `m` (epoch ms) on a CountGrid: itself in the fine part, else the start of
@@ -112,6 +142,11 @@ const GRID_BUCKET = `if(m >= {fine_from:Int64}, m, greatest({from:Int64},
 function gridParams(grid: CountGrid): Record<string, number> {
   return { fine_from: grid.fineFromMs, grain: grid.grainMs };
 }
+
+// Requests counted per row from a histogram column: the buckets whose key passes `test` (k the
+// key), summed per row rather than after sumMap — the same total, without building merged maps.
+const bucketCount = (column: string, test: string) =>
+  `sum(arraySum((k, v) -> if(${test}, v, 0), mapKeys(${column}), mapValues(${column})))`;
 
 // The pieces of an occurrences SLI's SQL: fixed text per kind, values bound.
 function minuteCountsParts(sli: CountedSli): {
@@ -128,7 +163,7 @@ function minuteCountsParts(sli: CountedSli): {
       table: 'evaluations_1m',
       where: ' AND name = {score:String}',
       total: 'sum(scored)',
-      good: 'arraySum(mapValues(mapFilter((k, v) -> k >= {key:Int64}, sumMap(value_buckets))))',
+      good: bucketCount('value_buckets', 'k >= {key:Int64}'),
       params: { score: sli.score, key: scoreBucketKey(sli.threshold) },
     };
   }
@@ -148,7 +183,7 @@ function minuteCountsParts(sli: CountedSli): {
     table: 'requests_1m',
     where: '',
     total: column.total,
-    good: `arraySum(mapValues(mapFilter((k, v) -> k <= {key:UInt64}, sumMap(${column.buckets}))))`,
+    good: bucketCount(column.buckets, 'k <= {key:UInt64}'),
     params: { key: durationBucketKey(sli.thresholdMs) },
   };
 }
@@ -185,53 +220,98 @@ export async function sloSliceValues(
   });
 }
 
+/** A slice verdict: `metric op threshold`; percentiles are judged with `<=` only. */
+export interface SliceVerdictRule {
+  op: '>=' | '<=';
+  threshold: number;
+}
+
 /**
- * Returns, per slice start minute in `range` (per grid bucket before the grid's fine part), the
- * slices with a value, those whose `value op threshold` holds, and the events behind them: the
- * verdicts of sloSliceValues + sliceVerdicts, judged and summed by the engine.
+ * Returns, per model of `models`, per slice start minute in `range` (per grid bucket before the
+ * grid's fine part): the slices with a value, those whose verdict is good, and the events behind
+ * them — judged and summed by the engine, one query for every model. A p95 slice is good when at
+ * least 95 % of its requests took <= threshold (the nearest-rank p95 is <= threshold), counted
+ * exactly from the histogram buckets; throughput and score means compare the slice's value.
  */
-export async function sloSliceCounts(
+export async function sloSliceGridCounts(
   store: Store,
-  model: string,
+  models: readonly string[],
   metric: SliceMetric,
-  verdict: { op: '>=' | '<='; threshold: number },
+  rule: SliceVerdictRule,
   range: MinuteRange,
   grid: CountGrid,
-): Promise<SliceCounts[]> {
-  const q = sliceParts(metric);
-  // Fixed SQL per operator: chosen here, never from input.
-  const good = verdict.op === '>=' ? 'v >= {threshold:Float64}' : 'v <= {threshold:Float64}';
-  return store.query({
+): Promise<Map<string, SliceCounts[]>> {
+  const q = sliceVerdictParts(metric, rule);
+  const rows = await store.query({
     tag: `${q.tag}_grid`,
-    sql: `SELECT ${GRID_BUCKET} AS minute_ms, countIf(${good}) AS good, count() AS total,
+    sql: `SELECT model, ${GRID_BUCKET} AS minute_ms, countIf(ok) AS good, count() AS total,
             sum(e) AS events
-          FROM (SELECT toInt64(toUnixTimestamp(${SLICE})) * 1000 AS m, ${q.value} AS v, ${q.events} AS e
+          FROM (SELECT model, toInt64(toUnixTimestamp(${SLICE})) * 1000 AS m, ${q.good} AS ok,
+                  ${q.events} AS e
                 FROM {db:Identifier}.${q.table}
-                WHERE model = {model:String}${q.where} AND ${RANGE}
-                GROUP BY m HAVING v IS NOT NULL AND m >= {from:Int64} AND ${COMPLETE('m')})
-          GROUP BY minute_ms ORDER BY minute_ms`,
+                WHERE model IN {models:Array(String)}${q.where} AND ${RANGE}
+                GROUP BY model, m HAVING e > 0 AND m >= {from:Int64} AND ${COMPLETE('m')})
+          GROUP BY model, minute_ms ORDER BY model, minute_ms`,
     params: {
       ...q.params,
       ...gridParams(grid),
-      model,
+      models,
       from: range.fromMs,
       to: range.toMs,
-      threshold: verdict.threshold,
+      threshold: rule.threshold,
     },
-    schema: sliceCountsRow,
+    schema: modelSliceCountsRow,
   });
+  return byModel(models, rows);
 }
 
-const sliceCountsRow = z
+const modelSliceCountsRow = z
   .object({
+    model: z.string(),
     minute_ms: z.coerce.number(),
     good: z.coerce.number(),
     total: z.coerce.number(),
     events: z.coerce.number(),
   })
-  .transform(
-    (r): SliceCounts => ({ minuteMs: r.minute_ms, good: r.good, total: r.total, events: r.events }),
-  );
+  .transform((r) => ({
+    model: r.model,
+    counts: {
+      minuteMs: r.minute_ms,
+      good: r.good,
+      total: r.total,
+      events: r.events,
+    } as SliceCounts,
+  }));
+
+// The histogram column behind each percentile metric.
+const PERCENTILE_BUCKETS = {
+  ttft_p95_ms: { buckets: 'ttft_buckets', events: 'sum(ttft_count)' },
+  latency_p95_ms: { buckets: 'latency_buckets', events: 'sum(requests)' },
+} as const;
+
+// The pieces of a slice verdict's SQL: fixed text per metric and operator, values bound.
+function sliceVerdictParts(
+  metric: SliceMetric,
+  rule: SliceVerdictRule,
+): { tag: string; table: string; where: string; good: string; events: string; params: object } {
+  const holds = rule.op === '>=' ? '>= {threshold:Float64}' : '<= {threshold:Float64}';
+  if (metric.metric === 'ttft_p95_ms' || metric.metric === 'latency_p95_ms') {
+    if (rule.op !== '<=')
+      throw new RangeError(`${metric.metric} is judged with <= only, got ${rule.op}`);
+    const column = PERCENTILE_BUCKETS[metric.metric];
+    return {
+      tag: `slo.${metric.metric}_slices`,
+      table: 'requests_1m',
+      where: '',
+      // Integers on both sides: 95 % of e without a float product.
+      good: `${bucketCount(column.buckets, 'k <= {key:UInt64}')} * 100 >= ${column.events} * 95`,
+      events: column.events,
+      params: { slice_m: metric.sliceMinutes, key: durationBucketKey(rule.threshold) },
+    };
+  }
+  const q = sliceParts(metric);
+  return { ...q, good: `${q.value} ${holds}` };
+}
 
 const SLICE = 'toStartOfInterval(minute, toIntervalMinute({slice_m:UInt32}))';
 // Only slices that have ended by the range's end are judged: the one still filling would be

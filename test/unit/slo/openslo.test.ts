@@ -391,6 +391,22 @@ describe('OpenSLO import: table of refusals', () => {
       `${P}spec.objectives[0].timeSliceTarget: expected a number in (0, 1], got 1.5`,
     ],
     [
+      'p95 as a lower bound',
+      sloYaml(
+        threshold('{metric: ttft_p95_ms}'),
+        timeslices('{op: gte, value: 800, target: 0.9, timeSliceWindow: 1m}'),
+      ),
+      `${P}spec.objectives[0].op: ttft_p95_ms is an upper bound: expected op "<=", got ">="`,
+    ],
+    [
+      'p95 off the histogram bounds',
+      sloYaml(
+        threshold('{metric: ttft_p95_ms}'),
+        timeslices('{op: lte, value: 801, target: 0.9, timeSliceWindow: 1m}'),
+      ),
+      `${P}spec.objectives[0].value: 801 ms is not an exact bound of the rollup histograms (durations are kept to two significant digits in microseconds); use 800 or 810`,
+    ],
+    [
       'score_mean without score',
       sloYaml(
         threshold('{metric: score_mean}'),

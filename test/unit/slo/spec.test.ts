@@ -297,6 +297,21 @@ describe('SLO spec: refused entries name the field and what was expected', () =>
       'sli.threshold: expected a threshold of 0 or more for throughput_rps, got -1',
     ],
     [
+      'p95 as a lower bound',
+      { sli: { kind: 'timeslice', metric: 'ttft_p95_ms', op: '>=', threshold: 800 } },
+      'sli.op: ttft_p95_ms is an upper bound: expected op "<=", got ">="',
+    ],
+    [
+      'p95 off the histogram bounds',
+      { sli: { kind: 'timeslice', metric: 'latency_p95_ms', op: '<=', threshold: 1234 } },
+      'sli.threshold: 1234 ms is not an exact bound of the rollup histograms (durations are kept to two significant digits in microseconds); use 1200 or 1300',
+    ],
+    [
+      'negative p95',
+      { sli: { kind: 'timeslice', metric: 'ttft_p95_ms', op: '<=', threshold: -5 } },
+      'sli.threshold: expected a duration in milliseconds above 0, got -5',
+    ],
+    [
       'window both',
       { window: { rolling: '30d', calendar: 'month' } },
       'window: expected {rolling: 7d|28d|30d} or {calendar: month}',

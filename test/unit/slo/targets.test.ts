@@ -1,6 +1,6 @@
 import { defaultSlos } from '../../../src/slo/defaults';
 import type { SloSpec } from '../../../src/slo/spec';
-import { sloTargets } from '../../../src/slo/targets';
+import { sloGroups, sloTargets } from '../../../src/slo/targets';
 
 const spec = (name: string, model: string): SloSpec => ({
   name,
@@ -22,5 +22,21 @@ describe('which SLO x model pairs are evaluated', () => {
   it('a configured SLO for its model only once that model is seen; * for every model', () => {
     const targets = sloTargets([spec('x', 'a'), spec('y', 'gone'), spec('z', '*')], ['a', 'b']);
     expect(targets.map((t) => `${t.spec.name}:${t.model}`)).toEqual(['x:a', 'z:a', 'z:b']);
+  });
+});
+
+describe('targets grouped per SLO (one load per SLO)', () => {
+  it('each SLO once, in order, with its models in order', () => {
+    const z = spec('z', '*');
+    const x = spec('x', 'a');
+    const groups = sloGroups(sloTargets([z, x], ['b', 'a']));
+    expect(groups).toEqual([
+      { spec: z, models: ['b', 'a'] },
+      { spec: x, models: ['a'] },
+    ]);
+  });
+
+  it('no targets, no groups', () => {
+    expect(sloGroups(sloTargets([spec('y', 'gone')], ['a']))).toEqual([]);
   });
 });

@@ -1,8 +1,8 @@
 // The SLO loader as it was before the hourly grid, kept for bench/slo.ts as the in-run "before":
 // one model at a time, one row per minute (occurrences) or per slice (timeslices) for the whole
 // window, verdicts judged in JavaScript — a p95 slice by its t-digest p95, where the job now
-// counts the slice's requests under the threshold (the same verdict unless the p95 is within the
-// t-digest's error of the threshold). Same math (evaluateSlo).
+// counts the slice's requests under the threshold: nearest rank, where the t-digest interpolates
+// (verdicts differ only for a p95 within the digest's error of the threshold). Same math (evaluateSlo).
 import { evaluateSlo, type SloEvaluation, tallyRangeFor } from '../src/slo/evaluate';
 import { mathSpecOf, sliceVerdicts } from '../src/slo/math-spec';
 import type { SloSpec } from '../src/slo/spec';

@@ -86,7 +86,8 @@ async function evaluateWindow(deps: SloJobDeps, endMs: number): Promise<AlertInp
       results = await loadAndEvaluateModels(deps.store, spec, targets, endMs);
     } catch (err) {
       if (isStoreFailure(err)) throw err;
-      results = targets.map((model) => ({ model, error: err }));
+      deps.log?.error({ err, slo: spec.name, models: targets, endMs }, 'SLO load failed; skipped');
+      continue;
     }
     for (const r of results) {
       if ('evaluation' in r)

@@ -30,6 +30,10 @@ export function sloTargets(
 /** Returns the targets grouped per SLO, in order: each SLO with the models it is evaluated for. */
 export function sloGroups(targets: readonly SloTarget[]): { spec: SloSpec; models: string[] }[] {
   const groups = new Map<SloSpec, string[]>();
-  for (const { spec, model } of targets) groups.set(spec, [...(groups.get(spec) ?? []), model]);
+  for (const { spec, model } of targets) {
+    const models = groups.get(spec);
+    if (models === undefined) groups.set(spec, [model]);
+    else models.push(model);
+  }
   return [...groups].map(([spec, models]) => ({ spec, models }));
 }

@@ -6,7 +6,7 @@
 // models in one query, so that a model's 30-day window comes back as ~800 rows instead of 43,200.
 import { z } from 'zod';
 import type { MinuteCounts, MinuteRange } from '../../slo/tally';
-import { durationBucketKey, scoreBucketKey } from '../rollup-buckets';
+import { durationBucketKey, isExactDurationThreshold, scoreBucketKey } from '../rollup-buckets';
 import type { Store } from '../store';
 
 /** An occurrences SLI, as the loader needs it. */
@@ -298,6 +298,8 @@ function sliceVerdictParts(
   if (metric.metric === 'ttft_p95_ms' || metric.metric === 'latency_p95_ms') {
     if (rule.op !== '<=')
       throw new RangeError(`${metric.metric} is judged with <= only, got ${rule.op}`);
+    if (!isExactDurationThreshold(rule.threshold))
+      throw new RangeError(`${metric.metric} threshold ${rule.threshold} ms is not a histogram bound`);
     const column = PERCENTILE_BUCKETS[metric.metric];
     return {
       tag: `slo.${metric.metric}_slices`,

@@ -36,11 +36,19 @@ const EDGE: { ttfts: number[]; p95AtMost800: boolean }[] = [
   { ttfts: [10, 20, 800.001], p95AtMost800: false },
 ];
 
-// Model "steady": a few requests every minute with varied TTFTs, some without a TTFT.
+// Model "steady": a few requests every minute with varied TTFTs (some without) and latencies.
 const STEADY_MINUTES = 12;
-function steadyTtft(minute: number, i: number): number | null {
-  return i % 4 === 3 ? null : 100 + ((minute * 37 + i * 211) % 1000);
+function steadyRequests() {
+  return Array.from({ length: STEADY_MINUTES }, (_, minute) =>
+    Array.from({ length: 8 + (minute % 3) }, (_, i) => ({
+      minute,
+      i,
+      ttft: i % 4 === 3 ? null : 100 + ((minute * 37 + i * 211) % 1000),
+      latency: 200 + ((minute * 53 + i * 97) % 1000),
+    })),
+  ).flat();
 }
+const verdictsSeen: number[] = [];
 
 beforeAll(async () => {
   store = await openTestStore('slo_grid_data');
@@ -56,16 +64,15 @@ beforeAll(async () => {
         }),
       ),
     ),
-    ...Array.from({ length: STEADY_MINUTES }, (_, minute) =>
-      Array.from({ length: 8 + (minute % 3) }, (_, i) =>
-        requestRow({
-          ts: tsText(T + minute * MIN + i * 1000),
-          model: 'steady',
-          ttft_ms: steadyTtft(minute, i),
-          status: (minute + i) % 5 === 0 ? 'error' : 'ok',
-        }),
-      ),
-    ).flat(),
+    ...steadyRequests().map((r) =>
+      requestRow({
+        ts: tsText(T + r.minute * MIN + r.i * 1000),
+        model: 'steady',
+        ttft_ms: r.ttft,
+        latency_ms: r.latency,
+        status: (r.minute + r.i) % 5 === 0 ? 'error' : 'ok',
+      }),
+    ),
   ];
   await insertIngestRows(store, 'inference_requests', encodeJsonEachRow(rows), 'f1');
 });
@@ -98,7 +105,51 @@ it('p95 <= 800 ms per 1-minute slice: the hand-worked verdicts, nearest rank', a
   );
 });
 
-it('p95 slices are judged with <= only', async () => {
+it.each([1000, 1100, 1200])(
+  'latency p95 <= %d ms per 5-minute slice: nearest rank over the slice',
+  async (threshold) => {
+    const counts = await sloSliceGridCounts(
+      store,
+      ['steady'],
+      { metric: 'latency_p95_ms', sliceMinutes: 5 },
+      { op: '<=', threshold },
+      RANGE,
+      PER_MINUTE,
+    );
+    const expected = [0, 5, 10].map((first) => {
+      const values = steadyRequests()
+        .filter((r) => r.minute >= first && r.minute < first + 5)
+        .map((r) => r.latency)
+        .sort((x, y) => x - y);
+      const p95 = values[Math.ceil(0.95 * values.length) - 1] as number;
+      return {
+        minuteMs: T + first * MIN,
+        good: p95 <= threshold ? 1 : 0,
+        total: 1,
+        events: values.length,
+      };
+    });
+    expect(counts.get('steady')).toEqual(expected);
+    verdictsSeen.push(...expected.map((e) => e.good));
+  },
+);
+
+it('the thresholds above give both good and bad p95 slices', () => {
+  expect(new Set(verdictsSeen)).toEqual(new Set([0, 1]));
+});
+
+it('p95 slices are judged with <= only, on a histogram bound', async () => {
+  await expect(
+    sloSliceGridCounts(
+      store,
+      ['edge'],
+      { metric: 'ttft_p95_ms', sliceMinutes: 1 },
+      { op: '<=', threshold: 801 },
+      RANGE,
+      PER_MINUTE,
+    ),
+  ).rejects.toThrow('ttft_p95_ms threshold 801 ms is not a histogram bound');
+
   await expect(
     sloSliceGridCounts(
       store,

@@ -34,6 +34,8 @@ const SHIPPED = readdirSync(MIGRATIONS_DIR)
 
 const EXPECTED_TABLES = [
   { name: 'alert_states', engine: 'ReplacingMergeTree' },
+  { name: 'drift_reports', engine: 'ReplacingMergeTree' },
+  { name: 'drift_results', engine: 'ReplacingMergeTree' },
   { name: 'evaluations', engine: 'MergeTree' },
   { name: 'evaluations_1m', engine: 'AggregatingMergeTree' },
   { name: 'evaluations_1m_mv', engine: 'MaterializedView' },
@@ -42,6 +44,7 @@ const EXPECTED_TABLES = [
   { name: 'metric_points', engine: 'MergeTree' },
   { name: 'outbox', engine: 'ReplacingMergeTree' },
   { name: 'pending_evaluations', engine: 'MergeTree' },
+  { name: 'reference_profiles', engine: 'ReplacingMergeTree' },
   { name: 'requests_1m', engine: 'AggregatingMergeTree' },
   { name: 'requests_1m_mv', engine: 'MaterializedView' },
   { name: 'schema_migrations', engine: 'ReplacingMergeTree' },

@@ -3,7 +3,9 @@ import { runMigrate } from './cli/migrate';
 import { ALL_ROLES, parseRoles } from './cli/roles';
 import { runServe } from './cli/serve';
 import { runSloImport } from './cli/slo-import';
+import { runSql } from './cli/sql';
 import { ConfigError, errorMessage } from './errors';
+import { SQL_FORMATS, type SqlFormat } from './sql/render';
 import { VERSION } from './version';
 
 /** Exit statuses: 0 done, 1 failed while running, 2 bad usage or configuration. */
@@ -92,6 +94,23 @@ export function buildProgram(): Command {
     .option('--out <file>', 'write the YAML to this file instead of stdout')
     .action((file: string, opts: { out?: string }) => {
       runSloImport({ file, ...(opts.out === undefined ? {} : { out: opts.out }) }, process.stdout);
+    });
+
+  program
+    .command('sql')
+    .description(
+      'Run one read-only SQL statement over the store (through a running server when one owns it).',
+    )
+    .argument('<query>', 'one SELECT, WITH, SHOW, DESCRIBE, EXPLAIN or EXISTS statement')
+    .addOption(
+      new Option('--format <format>', 'output format').choices(SQL_FORMATS).default('table'),
+    )
+    .addHelpText(
+      'after',
+      '\nINSIGHTAGENT_URL and INSIGHTAGENT_TOKEN (an admin token) send the query to a running server.',
+    )
+    .action(async (query: string, opts: { format: SqlFormat }) => {
+      await runSql({ query, format: opts.format }, process.env, process.stdout, process.stderr);
     });
 
   return program;

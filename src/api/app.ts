@@ -4,6 +4,7 @@ import type { ApiToken } from '../config/tokens';
 import type { ModelStats } from '../model-stats/service';
 import type { Readiness } from '../store/readiness';
 import type { SloStatus } from '../store/repositories/slo-status';
+import type { SqlRunner } from '../store/repositories/sql';
 import type { Logger } from '../telemetry/logger';
 import type { Metrics } from '../telemetry/metrics';
 import { errorHandler, notFound } from './middleware/errors';
@@ -16,6 +17,7 @@ import { metricsRoutes } from './routes/metrics';
 import { modelRoutes } from './routes/models';
 import { type SilenceDeps, silenceRoutes } from './routes/silences';
 import { sloRoutes } from './routes/slos';
+import { sqlRoutes } from './routes/sql';
 import { statusRoutes } from './routes/status';
 
 /** What the API needs from the rest of the service; handlers never reach the store themselves. */
@@ -38,6 +40,8 @@ export interface ApiDeps {
   silences?: SilenceDeps;
   /** GET /api/v1/alerts; the route exists only when given. */
   alerts?: ListAlerts;
+  /** POST /api/v1/sql: read-only SQL (admin); the route exists only when given. */
+  sql?: SqlRunner;
 }
 
 const QUIET = /^\/(healthz|readyz|metrics)(\?|$)/;
@@ -66,6 +70,7 @@ export function createApp(deps: ApiDeps): Express {
   if (deps.deliveries !== undefined) app.use(deliveryRoutes(deps.tokens, deps.deliveries));
   if (deps.silences !== undefined) app.use(silenceRoutes(deps.tokens, deps.silences));
   if (deps.alerts !== undefined) app.use(alertRoutes(deps.tokens, deps.alerts));
+  if (deps.sql !== undefined) app.use(sqlRoutes(deps.tokens, deps.sql));
   app.use(notFound);
   app.use(errorHandler(deps.log));
   return app;

@@ -25,6 +25,7 @@ import { listDeliveries } from '../store/repositories/outbox';
 import { movePendingEvaluations } from '../store/repositories/pending-evaluations';
 import { silenceRepository } from '../store/repositories/silences';
 import { latestSloStatus } from '../store/repositories/slo-status';
+import { openSqlRunner, type SqlRunner } from '../store/repositories/sql';
 import { applyRetention } from '../store/retention';
 import { createLogger } from '../telemetry/logger';
 import { createMetrics } from '../telemetry/metrics';
@@ -59,6 +60,10 @@ export async function runServe(
   const connection = chooseConnection(env);
   const store = openStore(connection, metrics.onStoreCall);
   const startedAt = new Date();
+  // POST /api/v1/sql runs on a read-only connection of its own, next to the store's.
+  const sql: SqlRunner | undefined = options.roles.has('api')
+    ? openSqlRunner(connection)
+    : undefined;
   // The group-commit writer behind every ingest path (OTLP; a RowSink for the API's feedback).
   // `intake` refuses rows with 503 until the schema is migrated.
   const writer = new IngestWriter({
@@ -106,6 +111,7 @@ export async function runServe(
           deliveries: (query) => listDeliveries(store, query),
           silences: { repository: silenceRepository(store), clock: systemClock },
           alerts: (query) => listAlerts(store, query),
+          ...(sql === undefined ? {} : { sql }),
         }
       : {}),
   });
@@ -121,6 +127,7 @@ export async function runServe(
     if (options.roles.has('ingest')) otlp = await listen(receiver, env.host, env.otlpPort);
   } catch (err) {
     await closeServer(api.server, 1_000);
+    await sql?.close();
     await store.close();
     throw err;
   }
@@ -190,6 +197,7 @@ export async function runServe(
         run: (remaining) =>
           telemetry.shutdown(Math.min(SELF_TELEMETRY_FLUSH_MS, remaining - 1_000)),
       },
+      { name: 'sql', run: async () => sql?.close() },
       { name: 'store', run: () => store.close() },
     ],
     SHUTDOWN_BUDGET_MS,

@@ -299,7 +299,9 @@ function sliceVerdictParts(
     if (rule.op !== '<=')
       throw new RangeError(`${metric.metric} is judged with <= only, got ${rule.op}`);
     if (!isExactDurationThreshold(rule.threshold))
-      throw new RangeError(`${metric.metric} threshold ${rule.threshold} ms is not a histogram bound`);
+      throw new RangeError(
+        `${metric.metric} threshold ${rule.threshold} ms is not a histogram bound`,
+      );
     const column = PERCENTILE_BUCKETS[metric.metric];
     return {
       tag: `slo.${metric.metric}_slices`,

@@ -47,6 +47,7 @@ CREATE TABLE IF NOT EXISTS {db:Identifier}.drift_reports
     reference_id     String,
     reference_from   Nullable(DateTime64(3, 'UTC')),
     reference_to     Nullable(DateTime64(3, 'UTC')),
+    reference_desc   String,
     features         UInt32,
     drifted          UInt32,
     insufficient     UInt32,

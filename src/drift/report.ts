@@ -1,0 +1,35 @@
+// A drift report: one run of a monitor for one model — the windows compared and the verdict.
+import type { DriftVerdict } from './verdict';
+
+/** The reference a report compared against. */
+export interface ReportReference {
+  profileId: string;
+  /** The window the profile summarises; absent for an uploaded profile. */
+  fromMs?: number;
+  toMs?: number;
+  description: string;
+}
+
+/** One drift run's report, as stored and served. */
+export interface DriftReport {
+  id: string;
+  model: string;
+  monitor: string;
+  createdAtMs: number;
+  current: { fromMs: number; toMs: number };
+  reference: ReportReference;
+  verdict: DriftVerdict;
+}
+
+/** Returns the id of the report of `monitor` for `model` over the current window (replay-stable). */
+export function reportId(
+  monitor: string,
+  model: string,
+  current: { fromMs: number; toMs: number },
+) {
+  const at = new Date(current.toMs).toISOString().replace(/[-:]/g, '').replace('.000', '');
+  return `drift_${monitor}_${model}_${at}_${(current.toMs - current.fromMs) / 60_000}m`.replace(
+    /[^A-Za-z0-9_.-]/g,
+    '-',
+  );
+}

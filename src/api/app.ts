@@ -15,6 +15,7 @@ import { type FeedbackDeps, feedbackRoutes } from './routes/feedback';
 import { healthRoutes } from './routes/health';
 import { metricsRoutes } from './routes/metrics';
 import { modelRoutes } from './routes/models';
+import { type ListRetrainTriggers, retrainRoutes } from './routes/retrain';
 import { type SilenceDeps, silenceRoutes } from './routes/silences';
 import { sloRoutes } from './routes/slos';
 import { sqlRoutes } from './routes/sql';
@@ -40,6 +41,8 @@ export interface ApiDeps {
   silences?: SilenceDeps;
   /** GET /api/v1/alerts; the route exists only when given. */
   alerts?: ListAlerts;
+  /** GET /api/v1/retrain/triggers; the route exists only when given. */
+  retrainTriggers?: ListRetrainTriggers;
   /** POST /api/v1/sql: read-only SQL (admin); the route exists only when given. */
   sql?: SqlRunner;
 }
@@ -70,6 +73,9 @@ export function createApp(deps: ApiDeps): Express {
   if (deps.deliveries !== undefined) app.use(deliveryRoutes(deps.tokens, deps.deliveries));
   if (deps.silences !== undefined) app.use(silenceRoutes(deps.tokens, deps.silences));
   if (deps.alerts !== undefined) app.use(alertRoutes(deps.tokens, deps.alerts));
+  if (deps.retrainTriggers !== undefined) {
+    app.use(retrainRoutes(deps.tokens, deps.retrainTriggers));
+  }
   if (deps.sql !== undefined) app.use(sqlRoutes(deps.tokens, deps.sql));
   app.use(notFound);
   app.use(errorHandler(deps.log));

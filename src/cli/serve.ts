@@ -12,6 +12,7 @@ import { IngestWriter } from '../ingest/writer';
 import { createShutdown } from '../lifecycle/shutdown';
 import { createModelStats } from '../model-stats/service';
 import { createOutbox, type Outbox } from '../outbox/outbox';
+import { retrainDestinations } from '../retrain/targets/index';
 import { type Scheduler, startScheduler } from '../scheduler/scheduler';
 import { createSloJob } from '../slo/job';
 import { chooseConnection, describeConnection } from '../store/connection';
@@ -23,6 +24,7 @@ import { listAlerts } from '../store/repositories/alert-states';
 import { insertIngestRows } from '../store/repositories/ingest-rows';
 import { listDeliveries } from '../store/repositories/outbox';
 import { movePendingEvaluations } from '../store/repositories/pending-evaluations';
+import { listRetrainTriggers } from '../store/repositories/retrain-triggers';
 import { silenceRepository } from '../store/repositories/silences';
 import { latestSloStatus } from '../store/repositories/slo-status';
 import { openSqlRunner, type SqlRunner } from '../store/repositories/sql';
@@ -50,7 +52,7 @@ export async function runServe(
   options: ServeOptions,
   source: NodeJS.ProcessEnv,
 ): Promise<() => Promise<number>> {
-  const { env, file, channels } = loadConfig(source);
+  const { env, file, channels, retrain } = loadConfig(source);
   const refusal = bindRefusal(env.host, env.tokens.length, options.insecure);
   if (refusal !== undefined) throw new ConfigError(refusal);
   const log = createLogger(env.logLevel);
@@ -111,6 +113,7 @@ export async function runServe(
           deliveries: (query) => listDeliveries(store, query),
           silences: { repository: silenceRepository(store), clock: systemClock },
           alerts: (query) => listAlerts(store, query),
+          retrainTriggers: (query) => listRetrainTriggers(store, query),
           ...(sql === undefined ? {} : { sql }),
         }
       : {}),
@@ -143,6 +146,8 @@ export async function runServe(
       store,
       clock: systemClock,
       channels: (name) => channels.find((c) => c.name === name),
+      // Retrain targets (for the drift and SLO jobs' retrainer) are named destinations too.
+      destinations: retrainDestinations(retrain),
       log,
     });
     outbox.start();

@@ -29,6 +29,7 @@ import {
 } from '../store/repositories/outbox';
 import type { Store } from '../store/store';
 import type { Logger } from '../telemetry/logger';
+import type { Destination } from './destination';
 import { MESSAGE_ID, type OutboxMessage, type StoredRequest, storedRequest } from './message';
 import { scrubSecrets } from './redact';
 import {
@@ -46,6 +47,8 @@ export interface OutboxOptions {
   store: Store;
   clock: Clock;
   channels: (name: string) => ChannelConfig | undefined;
+  /** Other named destinations (retrain targets), looked up when no channel has the name. */
+  destinations?: (name: string) => Destination | undefined;
   log: Logger;
   fetch?: typeof fetch;
   policy?: Partial<OutboxRetryPolicy>;
@@ -82,6 +85,15 @@ export interface Outbox {
 const PER_DESTINATION = 20;
 const HEADS_LIMIT = 2000;
 const ERROR_CHARS = 500;
+
+// An alert channel seen as a destination: its URL, its secrets, its kind's signing.
+function channelDestination(config: ChannelConfig): Destination {
+  return {
+    url: config.url,
+    secrets: channelSecrets(config),
+    sign: (request, id, now) => signAttempt(request, id, now, config),
+  };
+}
 
 /** Returns the outbox over `store`; nothing runs until start() or runOnce(). */
 export function createOutbox(options: OutboxOptions): Outbox {
@@ -122,7 +134,7 @@ class DurableOutbox implements Outbox {
         `outbox message id ${JSON.stringify(id)} is not 1-128 of [A-Za-z0-9_.:-]`,
       );
     }
-    if (this.o.channels(message.channel) === undefined) {
+    if (this.resolve(message.channel) === undefined) {
       throw new AppError(
         'channel_unknown',
         500,
@@ -183,6 +195,12 @@ class DurableOutbox implements Outbox {
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
     await this.chain;
+  }
+
+  // Channels first, then the other named destinations.
+  private resolve(name: string): Destination | undefined {
+    const channel = this.o.channels(name);
+    return channel === undefined ? this.o.destinations?.(name) : channelDestination(channel);
   }
 
   private schedule(delayMs: number): void {
@@ -255,7 +273,7 @@ class DurableOutbox implements Outbox {
   // One claimed, signed, recorded attempt; returns the message's new status.
   private async attempt(row: OutboxRow, stored: StoredRequest): Promise<OutboxStatus> {
     const { clock, log } = this.o;
-    const config = this.o.channels(row.channel);
+    const config = this.resolve(row.channel);
     const at = clock.now();
     const attempts = row.attempts + 1;
     if (config === undefined) {
@@ -283,20 +301,22 @@ class DurableOutbox implements Outbox {
       error: row.lastError,
     });
     this.lastSent.set(row.destinationKey, at.getTime());
-    const secrets = channelSecrets(config);
+    const secrets = config.secrets;
     let outcome: AttemptOutcome;
     try {
-      const request = signAttempt(
+      const request = config.sign(
         { ...stored, url: config.url, destinationKey: row.destinationKey },
         row.id,
         at,
-        config,
       );
       outcome = await sendAttempt(this.fetchFn, request, {
         timeoutMs: this.timeoutMs,
         now: () => clock.now(),
         secrets,
       });
+      if (outcome.kind === 'failed' && config.alreadyDelivered?.includes(outcome.statusCode)) {
+        outcome = { kind: 'delivered', statusCode: outcome.statusCode };
+      }
     } catch (err) {
       // Signing failed (a bad secret slipped past validation): retrying would not help.
       outcome = {

@@ -96,7 +96,8 @@ export function slackGroupMessage(
   return { text: notifications.map(summary).join('\n'), blocks };
 }
 
-function slackRequest(body: Record<string, unknown>, config: SlackConfig): OutboundRequest {
+/** Returns the request carrying a Block Kit `body` to the Slack channel `config` (with its pace). */
+export function slackRequest(body: Record<string, unknown>, config: SlackConfig): OutboundRequest {
   return {
     method: 'POST',
     url: config.url,

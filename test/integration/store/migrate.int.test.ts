@@ -47,6 +47,7 @@ const EXPECTED_TABLES = [
   { name: 'reference_profiles', engine: 'ReplacingMergeTree' },
   { name: 'requests_1m', engine: 'AggregatingMergeTree' },
   { name: 'requests_1m_mv', engine: 'MaterializedView' },
+  { name: 'retrain_triggers', engine: 'ReplacingMergeTree' },
   { name: 'schema_migrations', engine: 'ReplacingMergeTree' },
   { name: 'silences', engine: 'ReplacingMergeTree' },
   { name: 'slo_status', engine: 'ReplacingMergeTree' },

@@ -5,6 +5,7 @@
 import type { ChannelConfig } from '../alerts/channels/config';
 import type { Clock } from '../clock';
 import type { Outbox } from '../outbox/outbox';
+import { DEFAULT_RETRY_POLICY } from '../outbox/retry-policy';
 import {
   insertRetrainTriggers,
   type RetrainTriggerRow,
@@ -54,6 +55,9 @@ export function createRetrainer(options: RetrainerOptions): Retrainer {
   return { onEvidence: (evidence) => onEvidence(options, evidence) };
 }
 
+/** How long after a trigger was recorded a replay re-enqueues it (the outbox keeps rows 30 days). */
+export const REENQUEUE_WITHIN_MS = DEFAULT_RETRY_POLICY.maxAgeMs;
+
 /** The id of the Slack message of one evidence key (target names cannot hold ":"). */
 export function slackMessageId(idempotencyKey: string): string {
   return `${idempotencyKey}:slack`;
@@ -83,12 +87,14 @@ async function onEvidence(o: RetrainerOptions, evidence: Evidence): Promise<Fire
     );
   }
   // A duplicate was recorded by an earlier run that may have died before enqueueing: enqueue it
-  // again (a no-op when the outbox has it, as the message id is the trigger id).
+  // again (a no-op when the outbox has it, as the message id is the trigger id) — only while the
+  // outbox surely still holds the message if it had it, so an old window replayed never resends.
   const duplicates = decision.skipped.filter((s) => s.why === 'duplicate');
   for (const s of duplicates) {
     const target = config.targets.find((t) => t.name === s.target);
     const row = recent.find((r) => r.triggerId === s.triggerId);
     if (target === undefined || row === undefined || decision.reason === null) continue;
+    if (now.getTime() - row.createdAtMs > REENQUEUE_WITHIN_MS) continue;
     const trigger = {
       triggerId: s.triggerId,
       idempotencyKey: row.idempotencyKey,

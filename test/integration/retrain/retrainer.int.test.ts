@@ -11,10 +11,14 @@ import { retrainRoutes } from '../../../src/api/routes/retrain';
 import { parseTokens } from '../../../src/config/tokens';
 import type { Outbox } from '../../../src/outbox/outbox';
 import { parseRetrainConfig, type RetrainConfig } from '../../../src/retrain/config';
+import { idempotencyKey } from '../../../src/retrain/policy';
 import { createRetrainer, type Retrainer } from '../../../src/retrain/retrainer';
 import { retrainDestinations } from '../../../src/retrain/targets/index';
 import { findOutboxMessages } from '../../../src/store/repositories/outbox';
-import { listRetrainTriggers } from '../../../src/store/repositories/retrain-triggers';
+import {
+  insertRetrainTriggers,
+  listRetrainTriggers,
+} from '../../../src/store/repositories/retrain-triggers';
 import { createLogger } from '../../../src/telemetry/logger';
 import { openOutboxHarness } from '../../helpers/outbox';
 import { type Receiver, startReceiver } from '../../helpers/receiver';
@@ -228,6 +232,44 @@ describe('retrainer', () => {
     const later = await retrainer.onEvidence(evidence(T0 + 25 * HOUR));
     expect(later.map((t) => t.target)).toEqual(['webhook', 'airflow', 'kubeflow', 'github']);
     expect(await listRetrainTriggers(h.store, { model: 'fraud', limit: 100 })).toHaveLength(8);
+  });
+
+  it('enqueues a recorded trigger that never reached the outbox (a crash in between), once', async () => {
+    const e = evidence();
+    const key = idempotencyKey('fraud', 'features_drift', e.window);
+    const row = (target: string, kind: string, createdAtMs: number) => ({
+      triggerId: `${key}.${target}`,
+      idempotencyKey: key,
+      model: 'fraud',
+      modelVersion: 'v7',
+      reason: 'features_drift',
+      target,
+      targetKind: kind,
+      windowFrom: e.window.from,
+      windowTo: e.window.to,
+      reportId: null,
+      evidence: JSON.stringify(e),
+      createdAtMs,
+    });
+    // Recorded a minute ago, never enqueued: the replay enqueues it. Recorded two days ago (the
+    // outbox may have expired it): the replay leaves it alone rather than resend.
+    h.clock.set(T0 + 48 * HOUR);
+    await insertRetrainTriggers(h.store, [
+      row('github', 'github', T0 + 48 * HOUR - 60_000),
+      row('airflow', 'airflow', T0),
+      row('kubeflow', 'kubeflow', T0),
+      row('webhook', 'webhook', T0),
+    ]);
+    expect(await retrainer.onEvidence(e)).toEqual([]);
+    expect(await retrainer.onEvidence(e)).toEqual([]);
+    const found = await findOutboxMessages(
+      h.store,
+      ['github', 'airflow', 'kubeflow', 'webhook'].map((t) => `${key}.${t}`),
+    );
+    expect(found.map((m) => m.id)).toEqual([`${key}.github`]);
+    await outbox.runOnce();
+    expect(github.events).toHaveLength(1);
+    expect(airflow.runs.size + kubeflow.runs.length + webhook.messages.length).toBe(0);
   });
 
   it('counts Airflow refusing a dag_run_id it already has (409) as delivered', async () => {

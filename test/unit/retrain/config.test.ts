@@ -1,4 +1,6 @@
 // The `retrain:` section: what it accepts, its defaults, and each refusal naming the YAML path.
+
+import { parseFileConfig } from '../../../src/config/file';
 import {
   DEFAULT_COOLDOWN_MS,
   parseRetrainConfig,
@@ -234,5 +236,24 @@ describe('parseRetrainConfig', () => {
       expect(text).not.toContain(secret);
     }
     expect(text).toContain('"auth":"bearer"');
+  });
+
+  it('reads the section from YAML, secrets from the environment', () => {
+    const yaml = [
+      'retrain:',
+      '  fraud:',
+      '    on: { dataset_drift: true }',
+      '    cooldown: 12h',
+      '    targets:',
+      '      - kind: airflow',
+      '        url: https://airflow.example.com',
+      '        dag_id: retrain_fraud',
+      // The config file's own `${env:NAME}` syntax, not a template placeholder.
+      `        token: "${'$'}{env:AIRFLOW_TOKEN}"`,
+    ].join('\n');
+    const file = parseFileConfig(yaml, 'test.yaml', { AIRFLOW_TOKEN: 'tok-from-env-123' });
+    const target = parseRetrainConfig(file.retrain, []).get('fraud')?.targets[0];
+    expect(target?.kind === 'airflow' && target.token).toBe('tok-from-env-123');
+    expect(parseRetrainConfig(file.retrain, []).get('fraud')?.cooldownMs).toBe(12 * 3_600_000);
   });
 });

@@ -6,8 +6,9 @@
 -- rolling window of the model's own requests, or an uploaded file (typically the training set).
 --   numeric:      n, mean, std (population), min, max; `quantiles` at `quantile_levels`
 --                 (the sketch Wasserstein and approximate KS read); `edges` + `counts` the
---                 reference-quantile bins (PSI, Jensen-Shannon); `sample_values` every value,
---                 sorted, when n <= the exact cap (exact KS), else empty.
+--                 reference-decile bins (PSI, Jensen-Shannon; counts exact from the values when
+--                 kept, else read off the sketch); `sample_values` every value, sorted, when
+--                 n <= the exact cap (exact KS), else empty.
 --   categorical:  n and `categories` (value -> count).
 CREATE TABLE IF NOT EXISTS {db:Identifier}.reference_profiles
 (
@@ -27,7 +28,7 @@ CREATE TABLE IF NOT EXISTS {db:Identifier}.reference_profiles
     quantile_levels Array(Float64),
     quantiles       Array(Float64),
     edges           Array(Float64),
-    counts          Array(UInt64),
+    counts          Array(Float64),
     sample_values   Array(Float64) CODEC(ZSTD(3)),
     categories      Map(String, UInt64),
     created_at      DateTime64(3, 'UTC')

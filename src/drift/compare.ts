@@ -2,7 +2,12 @@
 // default choice), its statistic or p-value against the threshold, the verdict, and both
 // histograms on the same bins. Pure: the profiles come from window-profiles.ts.
 import type { DriftMonitor } from './config';
-import type { CategoricalProfile, FeatureProfile, NumericProfile } from './profile';
+import {
+  type CategoricalProfile,
+  type FeatureProfile,
+  type NumericProfile,
+  sketchCdf,
+} from './profile';
 import { chiSquareDrift } from './stats/chi-square';
 import { type DriftMethod, defaultMethod } from './stats/choose';
 import { jensenShannonDistance } from './stats/jensen-shannon';
@@ -42,6 +47,8 @@ export interface FeatureResult {
   currentCounts: number[];
   /** How it was computed (exact or from sketches), or why there was too little data. */
   note: string;
+  /** Every method's figure on the same profiles (the verdict uses `method` only). */
+  statistics?: Record<string, number>;
 }
 
 const P_METHODS = new Set<Method>(['ks', 'chisquare', 'z']);
@@ -129,7 +136,21 @@ function compareNumeric(
     statistic = jensenShannonDistance(histogram.referenceCounts, histogram.currentCounts);
     note = 'on the reference deciles';
   }
-  return result(cur, ref.n, finalRule, method, statistic, pValue, histogram, note);
+  const ks = ksStatistic ?? sketchKs(ref.quantiles, cur.quantiles);
+  const statistics = {
+    ks,
+    ks_p_value: ksPValue(ks, ref.n, cur.n, 'auto').pValue,
+    wasserstein:
+      method === 'wasserstein'
+        ? statistic
+        : wassersteinFromQuantiles(ref.quantiles, cur.quantiles) / Math.max(ref.std, 0.001),
+    psi: psi(histogram.referenceCounts, histogram.currentCounts),
+    jensenshannon: jensenShannonDistance(histogram.referenceCounts, histogram.currentCounts),
+  };
+  return {
+    ...result(cur, ref.n, finalRule, method, statistic, pValue, histogram, note),
+    statistics,
+  };
 }
 
 function compareCategorical(
@@ -161,16 +182,27 @@ function compareCategorical(
   } else {
     statistic = jensenShannonDistance(refVector, curVector);
   }
-  return result(
-    cur,
-    ref.n,
-    finalRule,
-    method,
-    statistic,
-    pValue,
-    categoryBins(ref, cur),
-    `${keys.length} categories`,
-  );
+  const chi = chiSquareDrift(ref.categories, cur.categories);
+  const statistics: Record<string, number> = {
+    chisquare: chi.statistic,
+    chisquare_p_value: chi.pValue,
+    psi: psi(refVector, curVector),
+    jensenshannon: jensenShannonDistance(refVector, curVector),
+  };
+  if (keys.length <= 2) statistics.z_p_value = zTestDrift(ref.categories, cur.categories).pValue;
+  return {
+    ...result(
+      cur,
+      ref.n,
+      finalRule,
+      method,
+      statistic,
+      pValue,
+      categoryBins(ref, cur),
+      `${keys.length} categories`,
+    ),
+    statistics,
+  };
 }
 
 function result(
@@ -274,22 +306,4 @@ export function sketchKs(qa: readonly number[], qb: readonly number[]): number {
   let d = 0;
   for (const x of points) d = Math.max(d, Math.abs(sketchCdf(qa, x) - sketchCdf(qb, x)));
   return d;
-}
-
-// The share of a sketch's distribution at or below x: its level at x, interpolated.
-function sketchCdf(q: readonly number[], x: number): number {
-  const k = q.length - 1;
-  if (x < (q[0] as number)) return 0;
-  if (x >= (q[k] as number)) return 1;
-  let lo = 0;
-  let hi = k;
-  while (hi - lo > 1) {
-    const mid = (lo + hi) >> 1;
-    if ((q[mid] as number) <= x) lo = mid;
-    else hi = mid;
-  }
-  // q[lo] <= x < q[hi]; across a run of equal quantiles the CDF jumps to the run's last level.
-  const a = q[lo] as number;
-  const b = q[hi] as number;
-  return (lo + (b > a ? (x - a) / (b - a) : 0)) / k;
 }

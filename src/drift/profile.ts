@@ -11,21 +11,8 @@ export const EXACT_SAMPLE_CAP = 1000;
 /** PSI and Jensen-Shannon bins of a numeric feature: the reference's deciles. */
 export const BIN_LEVELS: readonly number[] = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
 
-/** Where a feature's values come from in `inference_requests`. */
+/** The two kinds of feature: numbers (features_num, token counts) or categories. */
 export type FeatureKind = 'numeric' | 'categorical';
-
-/** A feature to profile: a key of features_num / features_cat, or a built-in column. */
-export interface FeatureRef {
-  name: string;
-  kind: FeatureKind;
-}
-
-/** Built-in features, read from columns; a map key of the same name is shadowed by them. */
-export const BUILTIN_FEATURES: readonly FeatureRef[] = [
-  { name: 'input_tokens', kind: 'numeric' },
-  { name: 'output_tokens', kind: 'numeric' },
-  { name: 'request_type', kind: 'categorical' },
-];
 
 /** A numeric feature's summary over a window. */
 export interface NumericProfile {
@@ -41,7 +28,10 @@ export interface NumericProfile {
   quantiles: number[];
   /** Every value, ascending, when n <= EXACT_SAMPLE_CAP; else empty. */
   sample: number[];
-  /** Interior bin edges (ascending, distinct) and the count per bin: counts.length = edges + 1. */
+  /**
+   * Interior bin edges (ascending, distinct) and the count per bin: counts.length = edges + 1.
+   * Exact when every value is kept, else read off the quantile sketch (fractional).
+   */
   edges: number[];
   counts: number[];
 }
@@ -72,4 +62,64 @@ export function binOf(value: number, edges: readonly number[]): number {
   let i = 0;
   while (i < edges.length && (edges[i] as number) <= value) i++;
   return i;
+}
+
+/** Returns numpy's default (linear) quantiles of ascending `sorted` at QUANTILE_LEVELS. */
+export function exactQuantiles(sorted: readonly number[]): number[] {
+  if (sorted.length === 0) return [];
+  return QUANTILE_LEVELS.map((level) => {
+    const h = (sorted.length - 1) * level;
+    const lo = Math.floor(h);
+    const a = sorted[lo] as number;
+    const b = sorted[Math.min(lo + 1, sorted.length - 1)] as number;
+    return a + (h - lo) * (b - a);
+  });
+}
+
+/**
+ * Returns the count per bin of `edges` (bin i: values with i edges <= value): exact from
+ * `sample` when it holds all n values, else n times the sketch's share between the edges.
+ */
+export function countsOnBins(
+  edges: readonly number[],
+  n: number,
+  sample: readonly number[],
+  quantiles: readonly number[],
+): number[] {
+  const counts = new Array<number>(edges.length + 1).fill(0);
+  if (n === 0) return counts;
+  if (sample.length === n) {
+    for (const v of sample) counts[binOf(v, edges)] = (counts[binOf(v, edges)] as number) + 1;
+    return counts;
+  }
+  // Share strictly below each edge ~ the sketch's CDF there (a continuous sketch has no atoms).
+  let below = 0;
+  edges.forEach((e, i) => {
+    const share = sketchCdf(quantiles, e);
+    counts[i] = n * (share - below);
+    below = share;
+  });
+  counts[edges.length] = n * (1 - below);
+  return counts;
+}
+
+/**
+ * Returns the share of a quantile sketch's distribution at or below x: the level at x on the
+ * piecewise-linear quantile function through the sketch (equally spaced levels from 0 to 1).
+ */
+export function sketchCdf(q: readonly number[], x: number): number {
+  const k = q.length - 1;
+  if (k < 1 || x < (q[0] as number)) return 0;
+  if (x >= (q[k] as number)) return 1;
+  let lo = 0;
+  let hi = k;
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    if ((q[mid] as number) <= x) lo = mid;
+    else hi = mid;
+  }
+  // q[lo] <= x < q[hi]; across a run of equal quantiles the CDF jumps to the run's last level.
+  const a = q[lo] as number;
+  const b = q[hi] as number;
+  return (lo + (b > a ? (x - a) / (b - a) : 0)) / k;
 }

@@ -1,9 +1,10 @@
-// One drift run: a monitor, a model, a current window. Load (or compute once and store) the
-// reference profile, profile the current window on its bins, judge each feature, record the
-// report. The I/O is the repositories'; the judging is compare.ts and verdict.ts.
+// One drift run: a monitor, a model, a current window. Profile the current window, load (or
+// compute once and store) the reference profile, count the current window on the reference's
+// bins, judge each feature, record the report. The I/O is the repositories'; the judging is
+// compare.ts and verdict.ts.
 import { AppError } from '../errors';
 import { insertDriftReport } from '../store/repositories/drift-reports';
-import { featuresSeen, type TimeRange } from '../store/repositories/drift-windows';
+import type { TimeRange } from '../store/repositories/drift-windows';
 import {
   insertReferenceProfile,
   loadReferenceProfile,
@@ -12,10 +13,9 @@ import {
 import type { Store } from '../store/store';
 import { compareFeature } from './compare';
 import type { DriftMonitor } from './config';
-import type { FeatureRef } from './profile';
 import { type DriftReport, reportId } from './report';
 import { driftVerdict } from './verdict';
-import { profileCurrentWindow, profileReferenceWindow } from './window-profiles';
+import { emptyProfile, exactKsStatistics, onBins, profileWindow } from './window-profiles';
 
 /** Returns the reference window of `monitor` for a current window; undefined for an uploaded profile. */
 export function referenceWindow(monitor: DriftMonitor, current: TimeRange): TimeRange | undefined {
@@ -39,13 +39,25 @@ export async function runDrift(
   current: TimeRange,
   nowMs: number,
 ): Promise<DriftReport> {
-  const seen = await featuresSeen(store, model, current);
-  const reference = await referenceProfile(store, monitor, model, current, seen, nowMs);
-  const features = selectFeatures(monitor, seen, reference);
-  const cur = await profileCurrentWindow(store, model, current, features, reference.features);
+  const picked = monitor.features.length > 0 ? monitor.features : 'all';
+  const now = await profileWindow(store, model, current, picked);
+  const wanted = monitor.features.length > 0 ? monitor.features : now.map((p) => p.feature);
+  const reference = await referenceProfile(store, monitor, model, current, wanted, nowMs);
   const refs = new Map(reference.features.map((p) => [p.feature, p]));
-  const results = cur.profiles
-    .map((p) => compareFeature(refs.get(p.feature), p, monitor, cur.ksStatistics.get(p.feature)))
+  const cur = new Map(now.map((p) => [p.feature, p]));
+  const ks = await exactKsStatistics(store, model, current, reference.features);
+  // Every feature asked for or seen on either side: one absent now is judged on n = 0.
+  const names =
+    monitor.features.length > 0
+      ? monitor.features
+      : [...new Set([...cur.keys(), ...refs.keys()])].sort(byName);
+  const results = names
+    .map((name) => {
+      const ref = refs.get(name);
+      let profile = cur.get(name) ?? emptyProfile(name, ref?.kind ?? 'numeric');
+      if (profile.kind === 'numeric' && ref?.kind === 'numeric') profile = onBins(profile, ref);
+      return compareFeature(ref, profile, monitor, ks.get(name));
+    })
     .sort((a, b) => byName(a.feature, b.feature));
   const report: DriftReport = {
     id: reportId(monitor.name, model, current),
@@ -64,21 +76,6 @@ export async function runDrift(
   return report;
 }
 
-// The monitor's features, or every feature seen now or in the reference; a named feature seen
-// nowhere is profiled as numeric, so that it is reported (as insufficient data), not dropped.
-function selectFeatures(
-  monitor: DriftMonitor,
-  seen: readonly FeatureRef[],
-  reference: StoredProfile,
-): FeatureRef[] {
-  const known = new Map<string, FeatureRef>();
-  for (const p of reference.features) known.set(p.feature, { name: p.feature, kind: p.kind });
-  for (const f of seen) known.set(f.name, f);
-  if (monitor.features.length === 0)
-    return [...known.values()].sort((a, b) => byName(a.name, b.name));
-  return monitor.features.map((name) => known.get(name) ?? { name, kind: 'numeric' });
-}
-
 // The reference profile: uploaded (must exist), or a window's, computed on first use and stored
 // so that later runs read the profile, not the reference rows; features the stored profile lacks
 // (first seen since) are profiled and added.
@@ -87,7 +84,7 @@ async function referenceProfile(
   monitor: DriftMonitor,
   model: string,
   current: TimeRange,
-  seen: readonly FeatureRef[],
+  wanted: readonly string[],
   nowMs: number,
 ): Promise<StoredProfile> {
   const window = referenceWindow(monitor, current);
@@ -104,10 +101,8 @@ async function referenceProfile(
   }
   const profileId = windowProfileId(window);
   const stored = await loadReferenceProfile(store, model, profileId);
-  const wanted =
-    monitor.features.length === 0 ? seen : seen.filter((f) => monitor.features.includes(f.name));
   const have = new Set(stored?.features.map((f) => f.feature));
-  const missing = wanted.filter((f) => !have.has(f.name));
+  const missing = wanted.filter((name) => !have.has(name));
   if (stored !== undefined && missing.length === 0) return stored;
   const origin = stored?.origin ?? {
     profileId,
@@ -116,7 +111,7 @@ async function referenceProfile(
     window,
     description: `${new Date(window.fromMs).toISOString()} – ${new Date(window.toMs).toISOString()}`,
   };
-  const added = await profileReferenceWindow(store, model, window, missing);
+  const added = await profileWindow(store, model, window, missing);
   await insertReferenceProfile(store, origin, added, nowMs);
   return { origin, features: [...(stored?.features ?? []), ...added] };
 }

@@ -1,107 +1,84 @@
-// Profiles of a window of one model's requests, from what the engine computes (the I/O): a
-// reference profiled on its own decile bins, or the current window on the reference's bins
-// with the exact KS statistic against a small reference's values.
+// Profiles of a window of one model's requests, from what the engine computes (the I/O): two
+// queries per window — numeric summaries and category counts — for every feature seen or for
+// those named; and the exact KS statistic against references small enough to keep every value.
 import {
   categoryCounts,
+  type FeatureSelection,
   ksStatistics,
   type NumericSummary,
-  numericBinCounts,
   numericSummaries,
   type TimeRange,
 } from '../store/repositories/drift-windows';
 import type { Store } from '../store/store';
 import {
   binEdges,
-  type CategoricalProfile,
+  countsOnBins,
+  exactQuantiles,
   type FeatureProfile,
-  type FeatureRef,
   type NumericProfile,
 } from './profile';
 
-/** Returns the profiles of `features` in `range`, numeric ones binned on their own deciles. */
-export async function profileReferenceWindow(
+/**
+ * Returns the profiles of the features picked that have values in `range`, sorted by name;
+ * numeric ones binned on their own deciles (onBins re-bins a current window on a reference's).
+ */
+export async function profileWindow(
   store: Store,
   model: string,
   range: TimeRange,
-  features: readonly FeatureRef[],
+  features: FeatureSelection,
 ): Promise<FeatureProfile[]> {
-  const summaries = await numericSummaries(store, model, range, namesOf(features, 'numeric'));
-  const edges = new Map(summaries.map((s) => [s.feature, binEdges(s.quantiles)]));
-  const counts = await numericBinCounts(store, model, range, edges);
-  const categories = await categoryCounts(store, model, range, namesOf(features, 'categorical'));
-  return assemble(features, summaries, edges, counts, categories);
-}
-
-/** The current window's profiles and, per numeric feature with an exact reference, its KS D. */
-export interface CurrentProfiles {
-  profiles: FeatureProfile[];
-  ksStatistics: Map<string, number>;
+  if (features.length === 0) return [];
+  const summaries = await numericSummaries(store, model, range, features);
+  const categories = await categoryCounts(store, model, range, features);
+  const numeric = summaries.map(numericProfile);
+  const categorical = [...categories].map(
+    ([feature, counts]): FeatureProfile => ({
+      feature,
+      kind: 'categorical',
+      n: Object.values(counts).reduce((a, b) => a + b, 0),
+      categories: counts,
+    }),
+  );
+  // A name in both maps is read as numeric (features_num wins).
+  const names = new Set(numeric.map((p) => p.feature));
+  return [...numeric, ...categorical.filter((p) => !names.has(p.feature))].sort((a, b) =>
+    a.feature < b.feature ? -1 : a.feature > b.feature ? 1 : 0,
+  );
 }
 
 /**
- * Returns the profiles of `features` in `range` with numeric ones binned on the reference's
- * edges (same bins on both sides), and the exact KS statistic where the reference kept every
- * value. A feature absent from `reference` is binned on its own deciles.
+ * Returns, per numeric reference that kept every value, the exact two-sample KS statistic of
+ * the feature's values in `range` against it (one query for all of them).
  */
-export async function profileCurrentWindow(
+export async function exactKsStatistics(
   store: Store,
   model: string,
   range: TimeRange,
-  features: readonly FeatureRef[],
   reference: readonly FeatureProfile[],
-): Promise<CurrentProfiles> {
-  const refs = new Map(reference.map((p) => [p.feature, p]));
-  const summaries = await numericSummaries(store, model, range, namesOf(features, 'numeric'));
-  const edges = new Map(
-    summaries.map((s) => {
-      const ref = refs.get(s.feature);
-      return [s.feature, ref?.kind === 'numeric' ? ref.edges : binEdges(s.quantiles)];
-    }),
-  );
-  const counts = await numericBinCounts(store, model, range, edges);
-  const categories = await categoryCounts(store, model, range, namesOf(features, 'categorical'));
+): Promise<Map<string, number>> {
   const exact = new Map<string, number[]>();
-  for (const s of summaries) {
-    const ref = refs.get(s.feature);
-    if (ref?.kind === 'numeric' && ref.sample.length > 0 && ref.sample.length === ref.n)
-      exact.set(s.feature, ref.sample);
-  }
+  for (const p of reference)
+    if (p.kind === 'numeric' && p.n > 0 && p.sample.length === p.n) exact.set(p.feature, p.sample);
+  return ksStatistics(store, model, range, exact);
+}
+
+/** Returns `current` counted on the reference's bins (exact from kept values, else from its sketch). */
+export function onBins(current: NumericProfile, reference: NumericProfile): NumericProfile {
   return {
-    profiles: assemble(features, summaries, edges, counts, categories),
-    ksStatistics: await ksStatistics(store, model, range, exact),
+    ...current,
+    edges: reference.edges,
+    counts: countsOnBins(reference.edges, current.n, current.sample, current.quantiles),
   };
 }
 
-function namesOf(features: readonly FeatureRef[], kind: FeatureRef['kind']): string[] {
-  return features.filter((f) => f.kind === kind).map((f) => f.name);
-}
-
-// One profile per feature asked for; a feature without values gets an empty profile (n = 0).
-function assemble(
-  features: readonly FeatureRef[],
-  summaries: readonly NumericSummary[],
-  edges: ReadonlyMap<string, readonly number[]>,
-  counts: ReadonlyMap<string, number[]>,
-  categories: ReadonlyMap<string, Record<string, number>>,
-): FeatureProfile[] {
-  const byName = new Map(summaries.map((s) => [s.feature, s]));
-  return features.map((f): FeatureProfile => {
-    if (f.kind === 'categorical') {
-      const c = categories.get(f.name) ?? {};
-      const n = Object.values(c).reduce((a, b) => a + b, 0);
-      return {
-        feature: f.name,
-        kind: 'categorical',
-        n,
-        categories: c,
-      } satisfies CategoricalProfile;
-    }
-    const s = byName.get(f.name);
-    const e = [...(edges.get(f.name) ?? [])];
-    if (s === undefined)
-      return {
-        feature: f.name,
-        kind: 'numeric',
+/** Returns the empty profile of a feature without values in a window. */
+export function emptyProfile(feature: string, kind: FeatureProfile['kind']): FeatureProfile {
+  return kind === 'categorical'
+    ? { feature, kind, n: 0, categories: {} }
+    : {
+        feature,
+        kind,
         n: 0,
         mean: 0,
         std: 0,
@@ -109,21 +86,26 @@ function assemble(
         max: 0,
         quantiles: [],
         sample: [],
-        edges: e,
-        counts: new Array<number>(e.length + 1).fill(0),
-      } satisfies NumericProfile;
-    return {
-      feature: f.name,
-      kind: 'numeric',
-      n: s.n,
-      mean: s.mean,
-      std: s.std,
-      min: s.min,
-      max: s.max,
-      quantiles: s.quantiles,
-      sample: s.sample,
-      edges: e,
-      counts: counts.get(f.name) ?? new Array<number>(e.length + 1).fill(0),
-    };
-  });
+        edges: [],
+        counts: [0],
+      };
+}
+
+// A numeric profile on its own deciles; quantiles exact where every value was kept.
+function numericProfile(s: NumericSummary): NumericProfile {
+  const quantiles = s.sample.length === s.n ? exactQuantiles(s.sample) : s.quantiles;
+  const edges = binEdges(quantiles);
+  return {
+    feature: s.feature,
+    kind: 'numeric',
+    n: s.n,
+    mean: s.mean,
+    std: s.std,
+    min: s.min,
+    max: s.max,
+    quantiles,
+    sample: s.sample,
+    edges,
+    counts: countsOnBins(edges, s.n, s.sample, quantiles),
+  };
 }

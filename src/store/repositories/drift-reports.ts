@@ -29,7 +29,7 @@ export async function insertDriftReport(store: Store, report: DriftReport): Prom
         bins: f.bins,
         reference_counts: f.referenceCounts,
         current_counts: f.currentCounts,
-        details: JSON.stringify({ direction: f.direction, note: f.note }),
+        details: JSON.stringify({ direction: f.direction, note: f.note, statistics: f.statistics }),
       })),
     });
   await store.insert({
@@ -202,6 +202,7 @@ export async function getDriftReport(
       const details = JSON.parse(r.details) as {
         direction: FeatureResult['direction'];
         note: string;
+        statistics?: Record<string, number>;
       };
       return {
         feature: r.feature,
@@ -219,6 +220,7 @@ export async function getDriftReport(
         referenceCounts: r.reference_counts,
         currentCounts: r.current_counts,
         note: details.note,
+        ...(details.statistics ? { statistics: details.statistics } : {}),
       };
     }),
   };

@@ -78,7 +78,7 @@ const profileRow = z.object({
   max: z.number(),
   quantiles: z.array(z.number()),
   edges: z.array(z.number()),
-  counts: z.array(z.coerce.number()),
+  counts: z.array(z.number()),
   sample_values: z.array(z.number()),
   categories: z.record(z.string(), z.coerce.number()),
 });

@@ -1,6 +1,7 @@
 import { type ChannelConfig, parseChannels } from '../alerts/channels/config';
 import { type Env, parseEnv } from '../config/env';
 import { emptyFileConfig, type FileConfig, loadFileConfig } from '../config/file';
+import { type DriftMonitor, defaultMonitor, parseDriftMonitors } from '../drift/config';
 import { parseRetrainConfig, type RetrainConfig } from '../retrain/config';
 
 /** The validated configuration: environment, YAML file and its alert channels. */
@@ -9,6 +10,8 @@ export interface LoadedConfig {
   file: FileConfig;
   channels: ChannelConfig[];
   retrain: RetrainConfig;
+  /** The drift monitors; with no `drift:` section, the default monitor for every model. */
+  drift: DriftMonitor[];
 }
 
 /** The environment and the YAML file, each validated once; throws ConfigError (exit 2). */
@@ -19,5 +22,8 @@ export function loadConfig(source: NodeJS.ProcessEnv): LoadedConfig {
   const where = env.configFile === undefined ? 'channels' : `${env.configFile}: channels`;
   const channels = parseChannels(file.channels, where);
   const retrainWhere = env.configFile === undefined ? 'retrain' : `${env.configFile}: retrain`;
-  return { env, file, channels, retrain: parseRetrainConfig(file.retrain, channels, retrainWhere) };
+  const retrain = parseRetrainConfig(file.retrain, channels, retrainWhere);
+  const monitors = parseDriftMonitors(file.drift, env.configFile ?? 'configuration');
+  const drift = monitors.length > 0 ? monitors : [defaultMonitor()];
+  return { env, file, channels, retrain, drift };
 }

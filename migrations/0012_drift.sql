@@ -41,6 +41,7 @@ CREATE TABLE IF NOT EXISTS {db:Identifier}.drift_reports
 (
     report_id        String,
     model            LowCardinality(String),
+    model_version    LowCardinality(String),
     monitor          LowCardinality(String),
     created_at       DateTime64(3, 'UTC'),
     current_from     DateTime64(3, 'UTC'),

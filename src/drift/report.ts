@@ -14,6 +14,8 @@ export interface ReportReference {
 export interface DriftReport {
   id: string;
   model: string;
+  /** The version most requests of the current window were served by ('' without requests). */
+  modelVersion: string;
   monitor: string;
   createdAtMs: number;
   current: { fromMs: number; toMs: number };

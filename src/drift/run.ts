@@ -4,7 +4,7 @@
 // compare.ts and verdict.ts.
 import { AppError } from '../errors';
 import { insertDriftReport } from '../store/repositories/drift-reports';
-import type { TimeRange } from '../store/repositories/drift-windows';
+import { mainModelVersion, type TimeRange } from '../store/repositories/drift-windows';
 import {
   insertReferenceProfile,
   loadReferenceProfile,
@@ -62,6 +62,7 @@ export async function runDrift(
   const report: DriftReport = {
     id: reportId(monitor.name, model, current),
     model,
+    modelVersion: (await mainModelVersion(store, model, current)) ?? '',
     monitor: monitor.name,
     createdAtMs: nowMs,
     current,

@@ -39,6 +39,7 @@ export async function insertDriftReport(store: Store, report: DriftReport): Prom
       {
         report_id: report.id,
         model: report.model,
+        model_version: report.modelVersion,
         monitor: report.monitor,
         created_at: report.createdAtMs,
         current_from: report.current.fromMs,
@@ -63,6 +64,7 @@ const ms = z.coerce.number();
 const reportRow = z.object({
   report_id: z.string(),
   model: z.string(),
+  model_version: z.string(),
   monitor: z.string(),
   created_at: ms,
   current_from: ms,
@@ -84,6 +86,7 @@ const reportRow = z.object({
 export interface DriftReportSummary {
   id: string;
   model: string;
+  modelVersion: string;
   monitor: string;
   createdAtMs: number;
   current: { fromMs: number; toMs: number };
@@ -97,7 +100,7 @@ export interface DriftReportSummary {
   correction: 'none' | 'benjamini-hochberg';
 }
 
-const REPORT_COLUMNS = `report_id, model, monitor, toUnixTimestamp64Milli(created_at) AS created_at,
+const REPORT_COLUMNS = `report_id, model, model_version, monitor, toUnixTimestamp64Milli(created_at) AS created_at,
   toUnixTimestamp64Milli(current_from) AS current_from, toUnixTimestamp64Milli(current_to) AS current_to,
   reference_id, toUnixTimestamp64Milli(reference_from) AS reference_from,
   toUnixTimestamp64Milli(reference_to) AS reference_to, reference_desc, features, drifted, insufficient,
@@ -107,6 +110,7 @@ function summaryOf(r: z.infer<typeof reportRow>): DriftReportSummary {
   return {
     id: r.report_id,
     model: r.model,
+    modelVersion: r.model_version,
     monitor: r.monitor,
     createdAtMs: r.created_at,
     current: { fromMs: r.current_from, toMs: r.current_to },

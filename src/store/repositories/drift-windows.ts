@@ -162,3 +162,19 @@ export async function ksStatistics(
   });
   return new Map(rows.map((r) => [r.feature, r.statistic]));
 }
+
+/** Returns the model version most requests in `range` were served by; null without requests. */
+export async function mainModelVersion(
+  store: Store,
+  model: string,
+  range: TimeRange,
+): Promise<string | null> {
+  const [row] = await store.query({
+    tag: 'drift.model_version',
+    sql: `SELECT model_version AS version FROM {db:Identifier}.inference_requests WHERE ${WHERE}
+          GROUP BY model_version ORDER BY count() DESC, model_version LIMIT 1`,
+    params: windowParams(model, range),
+    schema: z.object({ version: z.string() }),
+  });
+  return row === undefined ? null : row.version;
+}

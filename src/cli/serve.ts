@@ -4,6 +4,8 @@ import { bindRefusal } from '../api/bind-safety';
 import { closeServer, type Listening, listen } from '../api/http-server';
 import { systemClock } from '../clock';
 import { redactedConfig } from '../config/redact';
+import { driftEvidence } from '../drift/evidence';
+import { createDriftJobs } from '../drift/job';
 import { ConfigError } from '../errors';
 import { createAttribution } from '../ingest/attribution';
 import { createReceiver } from '../ingest/receiver';
@@ -12,6 +14,7 @@ import { IngestWriter } from '../ingest/writer';
 import { createShutdown } from '../lifecycle/shutdown';
 import { createModelStats } from '../model-stats/service';
 import { createOutbox, type Outbox } from '../outbox/outbox';
+import { createRetrainer } from '../retrain/retrainer';
 import { retrainDestinations } from '../retrain/targets/index';
 import { type Scheduler, startScheduler } from '../scheduler/scheduler';
 import { createSloJob } from '../slo/job';
@@ -52,7 +55,7 @@ export async function runServe(
   options: ServeOptions,
   source: NodeJS.ProcessEnv,
 ): Promise<() => Promise<number>> {
-  const { env, file, channels, retrain } = loadConfig(source);
+  const { env, file, channels, retrain, drift } = loadConfig(source);
   const refusal = bindRefusal(env.host, env.tokens.length, options.insecure);
   if (refusal !== undefined) throw new ConfigError(refusal);
   const log = createLogger(env.logLevel);
@@ -153,7 +156,30 @@ export async function runServe(
     outbox.start();
     // Each job ticks a few seconds after its window ends, so the last minute's rows are in.
     const slo = createSloJob({ store, slos: file.slos, channels, outbox, log });
-    scheduler = startScheduler([{ job: slo, cron: '5 * * * * *' }], {
+    // Drift reports that drifted are evidence for retraining (its policy decides what fires).
+    const retrainer = createRetrainer({
+      store,
+      outbox,
+      config: retrain,
+      channels,
+      log,
+      clock: systemClock,
+    });
+    const driftJobs = createDriftJobs({
+      store,
+      monitors: drift,
+      log,
+      onReport: async (report) => {
+        const evidence = driftEvidence(report, env.publicUrl);
+        if (evidence !== undefined) await retrainer.onEvidence(evidence);
+      },
+    });
+    // Drift windows are checked every minute at :20; a window runs once it has ended.
+    const jobs = [
+      { job: slo, cron: '5 * * * * *' },
+      ...driftJobs.map((job) => ({ job, cron: '20 * * * * *' })),
+    ];
+    scheduler = startScheduler(jobs, {
       store,
       clock: systemClock,
       log,

@@ -68,6 +68,7 @@ const schema = z
       .transform((v) => v ?? '127.0.0.1'),
     INSIGHTAGENT_OTLP_PORT: integer(0, 65535, 4318, 'a port number'),
     INSIGHTAGENT_API_PORT: integer(0, 65535, 8080, 'a port number'),
+    INSIGHTAGENT_PUBLIC_URL: httpUrl.optional(),
     INSIGHTAGENT_CONFIG: z
       .string()
       .optional()
@@ -120,6 +121,8 @@ export interface Env {
   host: string;
   otlpPort: number;
   apiPort: number;
+  /** Where users reach this service's API (links in retrain payloads); unset: no links. */
+  publicUrl?: string;
   configFile?: string;
   tokens: ApiToken[];
   retention: { rawDays: number; rollupDays: number };
@@ -149,6 +152,7 @@ export function parseEnv(source: NodeJS.ProcessEnv): Env {
     host: e.INSIGHTAGENT_HOST,
     otlpPort: e.INSIGHTAGENT_OTLP_PORT,
     apiPort: e.INSIGHTAGENT_API_PORT,
+    ...(e.INSIGHTAGENT_PUBLIC_URL === undefined ? {} : { publicUrl: e.INSIGHTAGENT_PUBLIC_URL }),
     configFile: e.INSIGHTAGENT_CONFIG,
     tokens: e.INSIGHTAGENT_TOKENS,
     retention: {

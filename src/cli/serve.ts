@@ -155,8 +155,8 @@ export async function runServe(
     });
     outbox.start();
     // Each job ticks a few seconds after its window ends, so the last minute's rows are in.
-    const slo = createSloJob({ store, slos: file.slos, channels, outbox, log });
-    // Drift reports that drifted are evidence for retraining (its policy decides what fires).
+    // Drift reports that drifted, and quality SLOs paging, are evidence for retraining (its
+    // policy decides what fires).
     const retrainer = createRetrainer({
       store,
       outbox,
@@ -164,6 +164,16 @@ export async function runServe(
       channels,
       log,
       clock: systemClock,
+    });
+    const slo = createSloJob({
+      store,
+      slos: file.slos,
+      channels,
+      outbox,
+      log,
+      onEvidence: async (evidence) => {
+        for (const e of evidence) await retrainer.onEvidence(e);
+      },
     });
     const driftJobs = createDriftJobs({
       store,

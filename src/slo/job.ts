@@ -8,6 +8,7 @@ import type { ChannelConfig } from '../alerts/channels/config';
 import { alertMessages } from '../alerts/notify';
 import { type AlertInput, stepAlerts } from '../alerts/state';
 import type { Outbox } from '../outbox/outbox';
+import type { Evidence } from '../retrain/evidence';
 import type { ScheduledJob } from '../scheduler/run-job';
 import { loadAlertStates, saveAlertStates } from '../store/repositories/alert-states';
 import { listModels } from '../store/repositories/model-stats';
@@ -20,8 +21,10 @@ import {
 } from '../store/repositories/slo-status';
 import { type Store, StoreError } from '../store/store';
 import type { Logger } from '../telemetry/logger';
+import { defaultSlos } from './defaults';
+import { isQualitySlo, sloBurnEvidence } from './evidence';
 import { loadAndEvaluateModels, type ModelEvaluation } from './load-evaluate';
-import type { SloSpec } from './spec';
+import { EVERY_MODEL, type SloSpec } from './spec';
 import { sloGroups, sloTargets } from './targets';
 
 /** What the SLO job needs. */
@@ -33,6 +36,8 @@ export interface SloJobDeps {
   channels: readonly ChannelConfig[];
   outbox: Pick<Outbox, 'enqueue'>;
   log?: Logger;
+  /** Called with the quality SLOs paging in a window (retraining evidence); failure fails it. */
+  onEvidence?: (evidence: Evidence[]) => Promise<void>;
 }
 
 // The store itself failing fails the window (retried next tick); anything else is one SLO's.
@@ -41,6 +46,8 @@ const isStoreFailure = (err: unknown) =>
 
 /** Returns the SLO job: evaluate every SLO x model at each minute's end. */
 export function createSloJob(deps: SloJobDeps): ScheduledJob {
+  const specs = deps.slos.length > 0 ? deps.slos : defaultSlos(EVERY_MODEL);
+  const quality = new Set(specs.filter(isQualitySlo).map((s) => s.name));
   return {
     name: 'slo',
     periodMs: 60_000,
@@ -64,6 +71,8 @@ export function createSloJob(deps: SloJobDeps): ScheduledJob {
       for (const message of messages) await deps.outbox.enqueue(message);
       const changed = Object.values(stepped.states).filter((s) => s.updated_at_ms === window.endMs);
       if (changed.length > 0) await saveAlertStates(deps.store, changed);
+      const evidence = sloBurnEvidence(inputs, quality, window);
+      if (evidence.length > 0) await deps.onEvidence?.(evidence);
       const firing = inputs.filter((i) => i.evaluation.firing !== null).length;
       const replay = recorded.length > 0 ? ' (recorded before)' : '';
       return `${inputs.length} SLO evaluations${replay}, ${firing} firing, ${messages.length} messages`;

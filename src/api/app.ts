@@ -11,6 +11,7 @@ import { errorHandler, notFound } from './middleware/errors';
 import { requestMetrics } from './middleware/request-metrics';
 import { alertRoutes, type ListAlerts } from './routes/alerts';
 import { deliveryRoutes, type ListDeliveries } from './routes/deliveries';
+import { type DriftApiDeps, driftRoutes } from './routes/drift';
 import { type FeedbackDeps, feedbackRoutes } from './routes/feedback';
 import { healthRoutes } from './routes/health';
 import { metricsRoutes } from './routes/metrics';
@@ -45,6 +46,8 @@ export interface ApiDeps {
   retrainTriggers?: ListRetrainTriggers;
   /** POST /api/v1/sql: read-only SQL (admin); the route exists only when given. */
   sql?: SqlRunner;
+  /** /api/v1/drift/* and /api/v1/references; the routes exist only when given. */
+  drift?: DriftApiDeps;
 }
 
 const QUIET = /^\/(healthz|readyz|metrics)(\?|$)/;
@@ -77,6 +80,7 @@ export function createApp(deps: ApiDeps): Express {
     app.use(retrainRoutes(deps.tokens, deps.retrainTriggers));
   }
   if (deps.sql !== undefined) app.use(sqlRoutes(deps.tokens, deps.sql));
+  if (deps.drift !== undefined) app.use(driftRoutes(deps.tokens, deps.drift));
   app.use(notFound);
   app.use(errorHandler(deps.log));
   return app;

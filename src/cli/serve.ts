@@ -117,6 +117,7 @@ export async function runServe(
           silences: { repository: silenceRepository(store), clock: systemClock },
           alerts: (query) => listAlerts(store, query),
           retrainTriggers: (query) => listRetrainTriggers(store, query),
+          drift: { store, monitors: drift, clock: systemClock },
           ...(sql === undefined ? {} : { sql }),
         }
       : {}),

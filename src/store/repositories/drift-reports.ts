@@ -143,12 +143,13 @@ export async function listDriftReports(
   store: Store,
   filter: DriftReportFilter,
 ): Promise<DriftReportSummary[]> {
+  // The column, qualified: unqualified, `current_to` is the select list's milliseconds alias.
   const rows = await store.query({
     tag: 'drift_reports.list',
     sql: `SELECT ${REPORT_COLUMNS} FROM {db:Identifier}.drift_reports FINAL
           WHERE ({model:Nullable(String)} IS NULL OR model = {model:Nullable(String)})
-            AND ({from:Nullable(Int64)} IS NULL OR current_to >= fromUnixTimestamp64Milli({from:Nullable(Int64)}, 'UTC'))
-            AND ({to:Nullable(Int64)} IS NULL OR current_to < fromUnixTimestamp64Milli({to:Nullable(Int64)}, 'UTC'))
+            AND ({from:Nullable(Int64)} IS NULL OR drift_reports.current_to >= fromUnixTimestamp64Milli({from:Nullable(Int64)}, 'UTC'))
+            AND ({to:Nullable(Int64)} IS NULL OR drift_reports.current_to < fromUnixTimestamp64Milli({to:Nullable(Int64)}, 'UTC'))
           ORDER BY current_to DESC, created_at DESC, report_id LIMIT {limit:UInt32}`,
     params: {
       model: filter.model ?? null,

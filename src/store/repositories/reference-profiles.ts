@@ -139,3 +139,54 @@ export async function loadReferenceProfile(
     ),
   };
 }
+
+const listRow = z.object({
+  profile_id: z.string(),
+  model: z.string(),
+  source: z.enum(['window', 'upload']),
+  window_from: z.coerce.number().nullable(),
+  window_to: z.coerce.number().nullable(),
+  description: z.string(),
+  features: z.coerce.number(),
+  created_at: z.coerce.number(),
+});
+
+/** A stored profile as a listing shows it: its origin, feature count and last write. */
+export interface ProfileListing {
+  origin: ProfileOrigin;
+  features: number;
+  createdAtMs: number;
+}
+
+/** Returns the stored profiles (of `model` when given), newest first, at most `limit`. */
+export async function listReferenceProfiles(
+  store: Store,
+  filter: { model?: string; limit: number },
+): Promise<ProfileListing[]> {
+  const rows = await store.query({
+    tag: 'reference_profiles.list',
+    sql: `SELECT profile_id, model, any(source) AS source,
+            toUnixTimestamp64Milli(any(window_from)) AS window_from,
+            toUnixTimestamp64Milli(any(window_to)) AS window_to, any(description) AS description,
+            count() AS features, toUnixTimestamp64Milli(max(created_at)) AS created_at
+          FROM {db:Identifier}.reference_profiles FINAL
+          WHERE {model:Nullable(String)} IS NULL OR model = {model:Nullable(String)}
+          GROUP BY model, profile_id ORDER BY created_at DESC, model, profile_id
+          LIMIT {limit:UInt32}`,
+    params: { model: filter.model ?? null, limit: filter.limit },
+    schema: listRow,
+  });
+  return rows.map((r) => ({
+    origin: {
+      profileId: r.profile_id,
+      model: r.model,
+      source: r.source,
+      description: r.description,
+      ...(r.window_from !== null && r.window_to !== null
+        ? { window: { fromMs: r.window_from, toMs: r.window_to } }
+        : {}),
+    },
+    features: r.features,
+    createdAtMs: r.created_at,
+  }));
+}

@@ -1,0 +1,172 @@
+// What drift reads of an uploaded reference file (typically the training set), computed in the
+// engine like the window summaries in drift-windows.ts: the file travels as one bound String
+// parameter into ClickHouse's `format(CSVWithNames | JSONEachRow, {data:String})` table function,
+// its column types are inferred there (DESCRIBE), and per column the numeric summaries or the
+// category counts come back. Column names are bound as {cN:Identifier}, never spliced.
+import { z } from 'zod';
+import { EXACT_SAMPLE_CAP, QUANTILE_LEVELS } from '../../drift/profile';
+import { AppError } from '../../errors';
+import { type Store, StoreError } from '../store';
+import { CATEGORY_CAP, type NumericSummary, OTHER_CATEGORY } from './drift-windows';
+
+/** The formats an upload can come in (ClickHouse format names). */
+export type UploadFormat = 'CSVWithNames' | 'JSONEachRow';
+
+/** A column of the upload and how drift reads it. */
+export interface UploadColumn {
+  name: string;
+  /** The type ClickHouse inferred, e.g. Nullable(Float64). */
+  type: string;
+  /** numeric (ints, floats, decimals), categorical (text, Bool), empty (no value at all), or unusable. */
+  kind: 'numeric' | 'categorical' | 'empty' | 'unsupported';
+}
+
+// Dates and times are read as text (a category), not as a type drift cannot compare.
+const SETTINGS = 'SETTINGS input_format_try_infer_dates = 0, input_format_try_infer_datetimes = 0';
+
+const NUMERIC_TYPE =
+  /^(U?Int(8|16|32|64|128|256)|Float(32|64)|BFloat16|Decimal(32|64|128|256)?\(.*\))$/;
+const TEXT_TYPE = /^(String|FixedString\(\d+\)|Bool|Enum(8|16)?\(.*\))$/;
+
+const WRAPPED = /^(?:Nullable|LowCardinality)\((.*)\)$/;
+
+/** Returns how drift reads a column of ClickHouse type `type`. */
+export function columnKind(type: string): UploadColumn['kind'] {
+  let t = type;
+  for (let m = WRAPPED.exec(t); m !== null; m = WRAPPED.exec(t)) t = m[1] as string;
+  if (t === 'Nothing') return 'empty';
+  if (NUMERIC_TYPE.test(t)) return 'numeric';
+  if (TEXT_TYPE.test(t)) return 'categorical';
+  return 'unsupported';
+}
+
+const describeRow = z.object({ name: z.string(), type: z.string() });
+
+/** Returns the upload's columns with their inferred types; a 400 with ClickHouse's reason when unreadable. */
+export async function describeUpload(
+  store: Store,
+  format: UploadFormat,
+  data: string,
+): Promise<UploadColumn[]> {
+  const rows = await asUploadError(format, () =>
+    store.query({
+      tag: 'drift.upload.describe',
+      sql: `DESCRIBE format(${format}, {data:String}) ${SETTINGS}`,
+      params: { data },
+      schema: describeRow,
+    }),
+  );
+  return rows.map((r) => ({ name: r.name, type: r.type, kind: columnKind(r.type) }));
+}
+
+// Fixed quantile levels as SQL literals (aggregate parameters cannot be bound): our constants.
+const LEVELS_SQL = QUANTILE_LEVELS.map((l) => l.toFixed(3)).join(', ');
+
+// (name, value) pairs of the columns given, one per row and column: the array of tuples is
+// built from placeholders (ours), the names and columns are bound.
+function pairs(columns: readonly string[], cast: 'toFloat64' | 'toString') {
+  const params: Record<string, string> = {};
+  const items = columns.map((name, i) => {
+    params[`n${i}`] = name;
+    params[`c${i}`] = name;
+    return `tuple({n${i}:String}, ${cast}({c${i}:Identifier}))`;
+  });
+  return { array: `[${items.join(', ')}]`, params };
+}
+
+const numericRow = z.object({
+  feature: z.string(),
+  n: z.coerce.number(),
+  mean: z.number(),
+  std: z.number(),
+  min: z.number(),
+  max: z.number(),
+  quantiles: z.array(z.number()),
+  sample: z.array(z.number()),
+});
+
+/**
+ * Returns, per numeric column named with at least one finite value, what numericSummaries
+ * returns for a window: n, mean, population std, min, max, t-digest values at QUANTILE_LEVELS
+ * and every value ascending when n <= EXACT_SAMPLE_CAP. Empty cells (NULL) and NaN/inf are left out.
+ */
+export async function uploadNumericSummaries(
+  store: Store,
+  format: UploadFormat,
+  data: string,
+  columns: readonly string[],
+): Promise<NumericSummary[]> {
+  if (columns.length === 0) return [];
+  const { array, params } = pairs(columns, 'toFloat64');
+  return asUploadError(format, () =>
+    store.query({
+      tag: 'drift.upload.numeric_summaries',
+      sql: `SELECT k AS feature, count() AS n, avg(v) AS mean, stddevPop(v) AS std,
+              min(v) AS min, max(v) AS max,
+              arrayMap(q -> toFloat64(q), quantilesTDigest(${LEVELS_SQL})(v)) AS quantiles,
+              if(n <= ${EXACT_SAMPLE_CAP}, arraySort(groupArray(${EXACT_SAMPLE_CAP + 1})(v)), []) AS sample
+            FROM (SELECT kv.1 AS k, assumeNotNull(kv.2) AS v
+                  FROM format(${format}, {data:String}) ARRAY JOIN ${array} AS kv
+                  WHERE kv.2 IS NOT NULL AND isFinite(assumeNotNull(kv.2)))
+            GROUP BY k ORDER BY k ${SETTINGS}`,
+      params: { ...params, data },
+      schema: numericRow,
+    }),
+  );
+}
+
+const categoryRow = z.object({ feature: z.string(), value: z.string(), count: z.coerce.number() });
+
+/**
+ * Returns, per categorical column named with at least one value, the count per value (the
+ * CATEGORY_CAP most frequent, the rest summed as OTHER_CATEGORY), as categoryCounts does.
+ */
+export async function uploadCategoryCounts(
+  store: Store,
+  format: UploadFormat,
+  data: string,
+  columns: readonly string[],
+): Promise<Map<string, Record<string, number>>> {
+  const out = new Map<string, Record<string, number>>();
+  if (columns.length === 0) return out;
+  const { array, params } = pairs(columns, 'toString');
+  const rows = await asUploadError(format, () =>
+    store.query({
+      tag: 'drift.upload.category_counts',
+      sql: `SELECT feature, if(rank <= ${CATEGORY_CAP}, value, '${OTHER_CATEGORY}') AS value, sum(c) AS count
+            FROM (SELECT k AS feature, v AS value, count() AS c,
+                    row_number() OVER (PARTITION BY k ORDER BY c DESC, v) AS rank
+                  FROM (SELECT kv.1 AS k, assumeNotNull(kv.2) AS v
+                        FROM format(${format}, {data:String}) ARRAY JOIN ${array} AS kv
+                        WHERE kv.2 IS NOT NULL)
+                  GROUP BY k, v)
+            GROUP BY feature, value ORDER BY feature, count DESC, value ${SETTINGS}`,
+      params: { ...params, data },
+      schema: categoryRow,
+    }),
+  );
+  for (const r of rows) {
+    const counts = out.get(r.feature) ?? {};
+    counts[r.value] = r.count;
+    out.set(r.feature, counts);
+  }
+  return out;
+}
+
+// A query over the upload that the engine refuses failed on the caller's data (the table
+// function reads nothing else): a 400 quoting the engine's reason. An unreachable store stays 503.
+async function asUploadError<T>(format: UploadFormat, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    if (!(err instanceof StoreError) || err.code !== 'store_query_failed') throw err;
+    const cause = err.cause instanceof Error ? err.cause.message : err.message;
+    const what = format === 'CSVWithNames' ? 'CSV' : 'JSON lines';
+    throw new AppError(
+      'invalid_upload',
+      400,
+      `cannot read the ${what} upload: ${cause.trim().replace(/\s+/g, ' ')}`,
+      { cause: err },
+    );
+  }
+}

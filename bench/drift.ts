@@ -16,7 +16,13 @@ import { runDrift } from '../src/drift/run';
 import { migrate } from '../src/store/migrate';
 import { loadMigrationFiles } from '../src/store/migration-plan';
 import { openStore } from '../src/store/open';
-import type { Store } from '../src/store/store';
+import type { Store, StoreCallEvent } from '../src/store/store';
+
+// Store call time per tag while `calls` is set (engine + JSON + zod).
+let calls: Map<string, number> | null = null;
+function onCall(e: StoreCallEvent): void {
+  if (calls !== null) calls.set(e.tag, Math.round((calls.get(e.tag) ?? 0) + e.durationMs));
+}
 
 const H = 3_600_000;
 const T = Date.parse('2026-11-27T00:00:00Z');
@@ -54,11 +60,10 @@ async function main(): Promise<void> {
       encoding: 'utf8',
       maxBuffer: 1 << 24,
     });
-  const store = openStore({
-    kind: 'embedded',
-    path: path.join(dir, 'clickhouse'),
-    database: 'bench',
-  });
+  const store = openStore(
+    { kind: 'embedded', path: path.join(dir, 'clickhouse'), database: 'bench' },
+    onCall,
+  );
   try {
     py('generate', dir, String(rows));
     await migrate(store, loadMigrationFiles());
@@ -94,12 +99,19 @@ async function main(): Promise<void> {
     const full: number[] = [];
     const stored: number[] = [];
     let report = await runDrift(store, monitor, 'bench', current, T + 2 * H); // warm-up
+    let fullCalls = new Map<string, number>();
+    let storedCalls = new Map<string, number>();
     for (let i = 0; i < 3; i++) {
       await dropProfile();
+      calls = new Map();
       const f = await timed(() => runDrift(store, monitor, 'bench', current, T + 2 * H));
       full.push(f.ms);
+      fullCalls = calls;
+      calls = new Map();
       const s = await timed(() => runDrift(store, monitor, 'bench', current, T + 2 * H));
       stored.push(s.ms);
+      storedCalls = calls;
+      calls = null;
       report = s.value;
     }
     const scan = await timed(() =>
@@ -123,6 +135,8 @@ async function main(): Promise<void> {
       drifted: v.features.filter((f) => f.status === 'drifted').map((f) => f.feature),
       dataset_drift: v.datasetDrift,
       methods: [...new Set(v.features.map((f) => f.method))],
+      last_full_store_ms_by_tag: Object.fromEntries(fullCalls),
+      last_stored_store_ms_by_tag: Object.fromEntries(storedCalls),
     });
     // KS statistics from the sketches beside scipy's exact ones.
     const ks = v.features.map((f, k) => ({
@@ -130,7 +144,8 @@ async function main(): Promise<void> {
       sketch_d: f.statistics?.ks ?? null,
       scipy_d: scipy.statistics[k],
     }));
-    emit({ figure: 'ks_sketch_vs_scipy', features: ks });
+    const errors = ks.map((k) => Math.abs((k.sketch_d ?? 0) - (k.scipy_d ?? 0)));
+    emit({ figure: 'ks_sketch_vs_scipy', max_abs_d_error: Math.max(...errors), features: ks });
   } finally {
     await store.close();
     rmSync(dir, { recursive: true, force: true });

@@ -19,7 +19,7 @@ describe('profile helpers', () => {
     expect(binEdges(q)).toEqual([10, 20, 30, 40, 50, 60, 70, 80, 90]);
     const few = binEdges(exactQuantiles([1, 1, 1, 1, 2]));
     expect(few).toHaveLength(3);
-    [1, 1.2, 1.6].forEach((e, i) => expect(few[i]).toBeCloseTo(e, 12));
+    for (const [i, e] of [1, 1.2, 1.6].entries()) expect(few[i]).toBeCloseTo(e, 12);
   });
 
   it('binOf counts the edges at or below the value', () => {

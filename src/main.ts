@@ -1,4 +1,5 @@
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { runDriftCommand } from './cli/drift';
 import { runMigrate } from './cli/migrate';
 import { ALL_ROLES, parseRoles } from './cli/roles';
 import { runServe } from './cli/serve';
@@ -113,7 +114,78 @@ export function buildProgram(): Command {
       await runSql({ query, format: opts.format }, process.env, process.stdout, process.stderr);
     });
 
+  addDriftCommands(program);
   return program;
+}
+
+// A --limit value: a whole number from 1 to 1000 (what the API accepts).
+function parseLimit(text: string): number {
+  if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > 1000)
+    throw new InvalidArgumentError('expected an integer from 1 to 1000');
+  return Number(text);
+}
+
+// `drift list|show|run`: on the store, or through a running server (INSIGHTAGENT_URL).
+function addDriftCommands(program: Command): void {
+  const drift = program
+    .command('drift')
+    .description('Drift reports: list, show (JSON, HTML, table), run a monitor now.')
+    .addHelpText(
+      'after',
+      '\nINSIGHTAGENT_URL and INSIGHTAGENT_TOKEN (read scope; admin for run) send the command to a running server;\n' +
+        'without them it opens the store, or asks the local server that owns it.',
+    );
+  const run = (command: Parameters<typeof runDriftCommand>[0]) =>
+    runDriftCommand(command, process.env, process.stdout);
+  drift
+    .command('list')
+    .description('List drift reports, newest first.')
+    .option('--model <model>', 'only this model')
+    .option('--limit <n>', 'at most this many (1..1000)', parseLimit, 50)
+    .addOption(
+      new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'),
+    )
+    .action(async (opts: { model?: string; limit: number; format: 'table' | 'json' }) => {
+      await run({
+        kind: 'list',
+        limit: opts.limit,
+        format: opts.format,
+        ...(opts.model ? { model: opts.model } : {}),
+      });
+    });
+  drift
+    .command('show')
+    .description('Show one drift report: every feature with its statistic, threshold and verdict.')
+    .argument('<id>', 'report id (from drift list)')
+    .addOption(
+      new Option('--format <format>', 'output format: json, a standalone html page, or a table')
+        .choices(['table', 'json', 'html'])
+        .default('table'),
+    )
+    .action(async (id: string, opts: { format: 'table' | 'json' | 'html' }) => {
+      await run({ kind: 'show', id, format: opts.format });
+    });
+  drift
+    .command('run')
+    .description(
+      "Run the model's drift monitor now over the last complete window; prints the report.",
+    )
+    .requiredOption('--model <model>', 'the model to judge')
+    .option(
+      '--monitor <name>',
+      'a configured monitor (default: the one for the model, else *, else the default)',
+    )
+    .addOption(
+      new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'),
+    )
+    .action(async (opts: { model: string; monitor?: string; format: 'table' | 'json' }) => {
+      await run({
+        kind: 'run',
+        model: opts.model,
+        format: opts.format,
+        ...(opts.monitor ? { monitor: opts.monitor } : {}),
+      });
+    });
 }
 
 /** Runs the CLI with `argv` and sets the exit status: 2 for usage and configuration errors. */

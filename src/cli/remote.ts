@@ -1,0 +1,95 @@
+// How a read-side command reaches a running server: INSIGHTAGENT_URL (and INSIGHTAGENT_TOKEN)
+// when set, else the API address of the local `serve` that owns the embedded store. Error
+// answers become AppErrors with the server's code, and a dead address a clear 503.
+import { z } from 'zod';
+import type { Env } from '../config/env';
+import { formatIssues } from '../config/issues';
+import { AppError, ConfigError, errorMessage } from '../errors';
+import type { StoreError } from '../store/store';
+
+const remoteSchema = z.object({
+  INSIGHTAGENT_URL: z
+    .url({ protocol: /^https?$/, error: 'expected the http(s) URL of a running insightagent API' })
+    .optional(),
+  INSIGHTAGENT_TOKEN: z.string().optional(),
+});
+
+/** A running server's API and the token to send it. */
+export interface Remote {
+  url: string;
+  token?: string;
+  /** Why the command went there: the store it could not open itself. */
+  locked?: StoreError;
+}
+
+/** Returns the server INSIGHTAGENT_URL names (with INSIGHTAGENT_TOKEN), or undefined. */
+export function configuredRemote(source: NodeJS.ProcessEnv): Remote | undefined {
+  const present = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== ''));
+  const parsed = remoteSchema.safeParse(present);
+  if (!parsed.success)
+    throw new ConfigError(`invalid environment:\n  ${formatIssues(parsed.error).join('\n  ')}`);
+  if (parsed.data.INSIGHTAGENT_URL === undefined) return undefined;
+  return withToken(parsed.data.INSIGHTAGENT_URL, parsed.data.INSIGHTAGENT_TOKEN);
+}
+
+/** Returns the API of the local server that owns the embedded store (it holds `locked`). */
+export function localRemote(env: Env, source: NodeJS.ProcessEnv, locked: StoreError): Remote {
+  const host = ['0.0.0.0', '::', ''].includes(env.host) ? '127.0.0.1' : env.host;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${env.apiPort}`;
+  const token = source.INSIGHTAGENT_TOKEN === '' ? undefined : source.INSIGHTAGENT_TOKEN;
+  return { ...withToken(url, token), locked };
+}
+
+function withToken(url: string, token: string | undefined): Remote {
+  return token === undefined ? { url } : { url, token };
+}
+
+/** Sends one request to `remote` and returns the answer's text; an error answer throws. */
+export async function callRemote(
+  remote: Remote,
+  request: { method: 'GET' | 'POST'; path: string; body?: unknown; scope: 'read' | 'admin' },
+): Promise<string> {
+  const endpoint = new URL(request.path, remote.url);
+  let res: Response;
+  try {
+    res = await fetch(endpoint, {
+      method: request.method,
+      headers: {
+        ...(request.body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(remote.token === undefined ? {} : { authorization: `Bearer ${remote.token}` }),
+      },
+      ...(request.body !== undefined ? { body: JSON.stringify(request.body) } : {}),
+    });
+  } catch (e) {
+    const cause = e instanceof Error && e.cause instanceof Error ? `: ${e.cause.message}` : '';
+    const why =
+      remote.locked === undefined
+        ? ''
+        : `another process owns the embedded store (${remote.locked.message.split('. ')[0]}), so the ` +
+          'request went to the API of the server that runs on it, but ';
+    throw new AppError(
+      'server_unreachable',
+      503,
+      `${why}no insightagent API answered at ${remote.url}${cause}. Set INSIGHTAGENT_URL (and ` +
+        `INSIGHTAGENT_TOKEN, a token with the ${request.scope} scope) to the running server, or stop it to use the store directly.`,
+      { cause: e },
+    );
+  }
+  const text = await res.text();
+  if (res.ok) return text;
+  let body: { error?: { code?: string; message?: string } } = {};
+  try {
+    body = JSON.parse(text) as typeof body;
+  } catch {
+    // Not our error shape: quoted below as it came.
+  }
+  const hint =
+    res.status === 401 || res.status === 403
+      ? ` (set INSIGHTAGENT_TOKEN to a token with the ${request.scope} scope)`
+      : '';
+  throw new AppError(
+    body.error?.code ?? 'http_error',
+    res.status,
+    `${endpoint.origin} answered ${res.status}: ${body.error?.message ?? errorMessage(text)}${hint}`,
+  );
+}

@@ -2,7 +2,6 @@
 // typically the training set), summarised in the engine, or a pinned window of the model's own
 // requests. Both are stored once and used by a monitor with `reference: {profile: ID}`.
 import { AppError } from '../errors';
-import type { NumericSummary } from '../store/repositories/drift-windows';
 import {
   insertReferenceProfile,
   type ProfileOrigin,
@@ -14,15 +13,9 @@ import {
   uploadNumericSummaries,
 } from '../store/repositories/upload-profiles';
 import type { Store } from '../store/store';
-import {
-  binEdges,
-  countsOnBins,
-  exactQuantiles,
-  type FeatureProfile,
-  type NumericProfile,
-} from './profile';
+import type { FeatureProfile } from './profile';
 import { windowProfileId } from './run';
-import { profileWindow } from './window-profiles';
+import { numericProfile, profileWindow } from './window-profiles';
 
 /** Most columns an uploaded file may have. */
 export const MAX_UPLOAD_COLUMNS = 1000;
@@ -134,26 +127,6 @@ export async function pinReference(
 }
 
 const invalid = (message: string) => new AppError('invalid_upload', 400, message);
-
-// A numeric profile on its own deciles, quantiles exact where every value was kept: the same as
-// window-profiles.ts's (not exported there; that file is not ours to change — keep them equal).
-function numericProfile(s: NumericSummary): NumericProfile {
-  const quantiles = s.sample.length === s.n ? exactQuantiles(s.sample) : s.quantiles;
-  const edges = binEdges(quantiles);
-  return {
-    feature: s.feature,
-    kind: 'numeric',
-    n: s.n,
-    mean: s.mean,
-    std: s.std,
-    min: s.min,
-    max: s.max,
-    quantiles,
-    sample: s.sample,
-    edges,
-    counts: countsOnBins(edges, s.n, s.sample, quantiles),
-  };
-}
 
 function byName(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;

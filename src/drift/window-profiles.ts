@@ -91,8 +91,8 @@ export function emptyProfile(feature: string, kind: FeatureProfile['kind']): Fea
       };
 }
 
-// A numeric profile on its own deciles; quantiles exact where every value was kept.
-function numericProfile(s: NumericSummary): NumericProfile {
+/** Returns the profile of a numeric summary on its own deciles; quantiles exact where every value was kept. */
+export function numericProfile(s: NumericSummary): NumericProfile {
   const quantiles = s.sample.length === s.n ? exactQuantiles(s.sample) : s.quantiles;
   const edges = binEdges(quantiles);
   return {

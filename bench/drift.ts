@@ -120,7 +120,11 @@ async function main(): Promise<void> {
         sql: `SELECT count(), sum(length(features_num)) FROM {db:Identifier}.inference_requests`,
       }),
     );
-    const scipy = JSON.parse(py('ks', dir)) as { seconds: number; statistics: number[] };
+    const scipy = JSON.parse(py('ks', dir)) as {
+      seconds: number;
+      statistics: number[];
+      normed_wasserstein: number[];
+    };
     const v = report.verdict;
     emit({
       figure: 'drift_report',
@@ -146,6 +150,22 @@ async function main(): Promise<void> {
     }));
     const errors = ks.map((k) => Math.abs((k.sketch_d ?? 0) - (k.scipy_d ?? 0)));
     emit({ figure: 'ks_sketch_vs_scipy', max_abs_d_error: Math.max(...errors), features: ks });
+    // Absolute error in units of the reference sd; relative error where the distance is >= 0.01.
+    const pairs = v.features.map((f, k) => [
+      f.statistic ?? 0,
+      scipy.normed_wasserstein[k] as number,
+    ]);
+    emit({
+      figure: 'wasserstein_sketch_vs_scipy',
+      max_abs_error: Math.max(...pairs.map(([a, b]) => Math.abs((a as number) - (b as number)))),
+      max_relative_error_at_least_0_01: Math.max(
+        ...pairs
+          .filter(([, b]) => (b as number) >= 0.01)
+          .map(([a, b]) => Math.abs((a as number) / (b as number) - 1)),
+      ),
+      report: v.features.map((f) => f.statistic),
+      scipy: scipy.normed_wasserstein,
+    });
   } finally {
     await store.close();
     rmSync(dir, { recursive: true, force: true });

@@ -27,6 +27,8 @@ export interface DriftMonitor {
   /** Features to compare; empty = every feature seen in the current window. */
   features: string[];
   windowMs: number;
+  /** How often the monitor runs (its schedule); each run judges the window ending then. */
+  everyMs: number;
   reference: ReferenceSpec;
   numeric: { method: NumericMethod; threshold?: number };
   categorical: { method: CategoricalMethod; threshold?: number };
@@ -106,6 +108,7 @@ const monitor = mapping(
     model: z.string({ error: 'expected a model name or "*"' }).min(1),
     features: z.array(z.string().min(1), { error: 'expected a list of feature names' }).default([]),
     window: duration('a window').default(3_600_000),
+    every: duration('a schedule').optional(),
     reference: checkedReference.default({ kind: 'rolling', offsetMs: 7 * 86_400_000 }),
     numeric: mapping({
       method: oneOf(NUMERIC_METHODS).default('auto'),
@@ -128,6 +131,7 @@ const monitor = mapping(
     model: m.model,
     features: m.features,
     windowMs: m.window,
+    everyMs: m.every ?? m.window,
     reference: m.reference,
     numeric: m.numeric,
     categorical: m.categorical,

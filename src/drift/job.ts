@@ -1,5 +1,5 @@
-// The drift jobs: one per monitor, one run per window of the monitor's length (the window is
-// the current window), for its model or, for `*`, every model seen before the window ended.
+// The drift jobs: one per monitor, one run per `every` (default: the window's length) judging the
+// current window that ends then, for its model or, for `*`, every model seen before the window ended.
 // Each report is stored, then handed to `onReport` (retraining). The scheduler records the
 // windows in job_runs and catches up missed ones in order; a replayed window rewrites its
 // report under the same id.
@@ -27,7 +27,7 @@ const isStoreFailure = (err: unknown) =>
 export function createDriftJobs(deps: DriftJobDeps): ScheduledJob[] {
   return deps.monitors.map((monitor) => ({
     name: `drift:${monitor.name}`,
-    periodMs: monitor.windowMs,
+    periodMs: monitor.everyMs,
     maxCatchUp: 24,
     async run(window) {
       const models =
@@ -36,7 +36,8 @@ export function createDriftJobs(deps: DriftJobDeps): ScheduledJob[] {
               .filter((m) => m.firstSeenMs < window.endMs)
               .map((m) => m.model)
           : [monitor.model];
-      const current = { fromMs: window.startMs, toMs: window.endMs };
+      // The current window ends with the scheduled one; it may be longer (every: 1h, window: 24h).
+      const current = { fromMs: window.endMs - monitor.windowMs, toMs: window.endMs };
       const lines: string[] = [];
       for (const model of models) {
         // One model that cannot be judged (no uploaded reference yet) is logged and skipped.

@@ -62,7 +62,7 @@ export function createDriftService(deps: DriftServiceDeps): DriftService {
     async run(request) {
       const monitor = pickMonitor(deps.monitors, request.model, request.monitor);
       const now = nowMs();
-      const end = lastWindowEnd(now, monitor.windowMs);
+      const end = lastWindowEnd(now, monitor.everyMs);
       const window = request.window ?? { fromMs: end - monitor.windowMs, toMs: end };
       return storedOf(await runDrift(deps.store, monitor, request.model, window, now));
     },

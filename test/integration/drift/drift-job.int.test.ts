@@ -48,16 +48,28 @@ async function insertTraffic(model: string, hours: number, shiftHour: number | n
   });
 }
 
+const REFERENCE = {
+  from: new Date(START).toISOString(),
+  to: new Date(START + 2 * H).toISOString(),
+};
 const MONITORS: DriftMonitor[] = parseDriftMonitors(
-  ['chimera', 'steady'].map((model) => ({
-    model,
-    features: ['input_tokens', 'output_tokens', 'lang', 'request_type'],
-    window: '1h',
-    reference: {
-      from: new Date(START).toISOString(),
-      to: new Date(START + 2 * H).toISOString(),
+  [
+    ...['chimera', 'steady'].map((model) => ({
+      model,
+      features: ['input_tokens', 'output_tokens', 'lang', 'request_type'],
+      window: '1h',
+      reference: REFERENCE,
+    })),
+    // Every hour, the last two hours.
+    {
+      name: 'wide',
+      model: 'chimera',
+      features: ['input_tokens'],
+      window: '2h',
+      every: '1h',
+      reference: REFERENCE,
     },
-  })),
+  ],
   'test',
 );
 
@@ -88,7 +100,7 @@ afterAll(async () => {
 });
 
 const hourOf = (r: DriftReport) => (r.current.fromMs - START) / H;
-const ofModel = (model: string) => reports.filter((r) => r.model === model);
+const ofModel = (model: string) => reports.filter((r) => r.model === model && r.monitor !== 'wide');
 
 it('chimera: input_tokens, lang and the dataset flagged from the first window after the shift, not before', () => {
   const chimera = ofModel('chimera').filter((r) => hourOf(r) < 8);
@@ -129,8 +141,12 @@ it('after the shift hours with no traffic are reported as insufficient data, not
 
 it('reports are listed newest first and read back with every feature result', async () => {
   const listed = await listDriftReports(store, { model: 'chimera', limit: 3 });
-  expect(listed.map((r) => (r.current.fromMs - START) / H)).toEqual([21, 20, 19]);
-  expect(listed[0]).toMatchObject({ monitor: 'chimera', features: 4, insufficient: 4 });
+  expect(listed.map((r) => [(r.current.fromMs - START) / H, r.monitor])).toEqual([
+    [21, 'chimera'],
+    [20, 'wide'],
+    [20, 'chimera'],
+  ]);
+  expect(listed[0]).toMatchObject({ features: 4, insufficient: 4 });
   const shifted = ofModel('chimera').find((r) => hourOf(r) === SHIFT_HOUR) as DriftReport;
   const stored = await getDriftReport(store, shifted.id);
   expect(stored?.report).toMatchObject({
@@ -153,4 +169,18 @@ it('the reference is profiled once, at the first run, and read from its profile 
     ['chimera', 4, 1],
     ['steady', 4, 1],
   ]);
+});
+
+it('every: 1h with window: 2h judges the two hours ending at each hour, hourly', () => {
+  const wide = reports.filter((r) => r.monitor === 'wide' && r.current.toMs <= START + 8 * H);
+  expect(wide.map((r) => [(r.current.fromMs - START) / H, (r.current.toMs - START) / H])).toEqual([
+    [1, 3],
+    [2, 4],
+    [3, 5],
+    [4, 6],
+    [5, 7],
+    [6, 8],
+  ]);
+  // [2, 4) holds one shifted hour of two: drifted already; [1, 3) none.
+  expect(wide.map((r) => r.verdict.drifted)).toEqual([0, 1, 1, 1, 1, 1]);
 });

@@ -44,11 +44,35 @@ function withToken(url: string, token: string | undefined): Remote {
   return token === undefined ? { url } : { url, token };
 }
 
+/** How the 503 for a dead address names what was sent; the defaults fit any request. */
+export interface RemoteWording {
+  /** What went to the server: "request" unless told. */
+  sent?: string;
+  /** The token INSIGHTAGENT_TOKEN should hold: "a token with the <scope> scope" unless told. */
+  token?: string;
+  /** What stopping the server allows: "use the store directly" unless told. */
+  direct?: string;
+}
+
+/** A remote request: where, what, the token scope it needs and how a failure words it. */
+export interface RemoteRequest {
+  method: 'GET' | 'POST';
+  path: string;
+  body?: unknown;
+  scope: 'read' | 'admin';
+  wording?: RemoteWording;
+}
+
 /** Sends one request to `remote` and returns the answer's text; an error answer throws. */
-export async function callRemote(
+export async function callRemote(remote: Remote, request: RemoteRequest): Promise<string> {
+  return (await requestRemote(remote, request)).text;
+}
+
+/** Sends one request to `remote` and returns the answer's text and headers; an error answer throws. */
+export async function requestRemote(
   remote: Remote,
-  request: { method: 'GET' | 'POST'; path: string; body?: unknown; scope: 'read' | 'admin' },
-): Promise<string> {
+  request: RemoteRequest,
+): Promise<{ text: string; headers: Headers }> {
   const endpoint = new URL(request.path, remote.url);
   let res: Response;
   try {
@@ -61,22 +85,24 @@ export async function callRemote(
       ...(request.body !== undefined ? { body: JSON.stringify(request.body) } : {}),
     });
   } catch (e) {
+    const wording = request.wording ?? {};
     const cause = e instanceof Error && e.cause instanceof Error ? `: ${e.cause.message}` : '';
     const why =
       remote.locked === undefined
         ? ''
         : `another process owns the embedded store (${remote.locked.message.split('. ')[0]}), so the ` +
-          'request went to the API of the server that runs on it, but ';
+          `${wording.sent ?? 'request'} went to the API of the server that runs on it, but `;
+    const token = wording.token ?? `a token with the ${request.scope} scope`;
     throw new AppError(
       'server_unreachable',
       503,
       `${why}no insightagent API answered at ${remote.url}${cause}. Set INSIGHTAGENT_URL (and ` +
-        `INSIGHTAGENT_TOKEN, a token with the ${request.scope} scope) to the running server, or stop it to use the store directly.`,
+        `INSIGHTAGENT_TOKEN, ${token}) to the running server, or stop it to ${wording.direct ?? 'use the store directly'}.`,
       { cause: e },
     );
   }
   const text = await res.text();
-  if (res.ok) return text;
+  if (res.ok) return { text, headers: res.headers };
   let body: { error?: { code?: string; message?: string } } = {};
   try {
     body = JSON.parse(text) as typeof body;

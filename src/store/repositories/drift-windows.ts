@@ -4,8 +4,10 @@
 // against reference values bound as a parameter. Map features come out of
 // features_num / features_cat by ARRAY JOIN, built-in ones from their columns.
 import { z } from 'zod';
-import { EXACT_SAMPLE_CAP, QUANTILE_LEVELS } from '../../drift/profile';
 import type { Store } from '../store';
+import { type NumericSummary, numericSummariesSql, numericSummaryRow } from './numeric-summaries';
+
+export type { NumericSummary } from './numeric-summaries';
 
 /** A span of time [fromMs, toMs). */
 export interface TimeRange {
@@ -55,23 +57,6 @@ const windowParams = (model: string, range: TimeRange, features: FeatureSelectio
   names: features === 'all' ? [] : features,
 });
 
-// Fixed quantile levels as SQL literals (aggregate parameters cannot be bound): our constants.
-const LEVELS_SQL = QUANTILE_LEVELS.map((l) => l.toFixed(3)).join(', ');
-
-const numericRow = z.object({
-  feature: z.string(),
-  n: z.coerce.number(),
-  mean: z.number(),
-  std: z.number(),
-  min: z.number(),
-  max: z.number(),
-  quantiles: z.array(z.number()),
-  sample: z.array(z.number()),
-});
-
-/** A numeric feature's summary in a window, as the engine returns it. */
-export type NumericSummary = z.infer<typeof numericRow>;
-
 /**
  * Returns n, mean, population std, min, max (exact when every value is kept, else to Float32
  * precision), the values at QUANTILE_LEVELS from a t-digest and,
@@ -88,16 +73,9 @@ export async function numericSummaries(
   if (features.length === 0) return [];
   return store.query({
     tag: 'drift.numeric_summaries',
-    // min and max: the kept values' or the sketch's ends (the t-digest keeps the extremes, to
-    // Float32 precision); min()/max() cost ~60 ms a window of 1 M rows x 20 features more.
-    sql: `SELECT k AS feature, count() AS n, avg(v) AS mean, stddevPop(v) AS std,
-            arrayMap(q -> toFloat64(q), quantilesTDigest(${LEVELS_SQL})(v)) AS quantiles,
-            if(n <= ${EXACT_SAMPLE_CAP}, arraySort(groupArray(${EXACT_SAMPLE_CAP + 1})(v)), []) AS sample,
-            if(empty(sample), quantiles[1], sample[1]) AS min,
-            if(empty(sample), quantiles[-1], sample[-1]) AS max
-          FROM (${NUMERIC_VALUES}) GROUP BY k ORDER BY k`,
+    sql: numericSummariesSql(NUMERIC_VALUES, 'ends'),
     params: windowParams(model, range, features),
-    schema: numericRow,
+    schema: numericSummaryRow,
   });
 }
 

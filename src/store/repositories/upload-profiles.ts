@@ -4,10 +4,10 @@
 // its column types are inferred there (DESCRIBE), and per column the numeric summaries or the
 // category counts come back. Column names are bound as {cN:Identifier}, never spliced.
 import { z } from 'zod';
-import { EXACT_SAMPLE_CAP, QUANTILE_LEVELS } from '../../drift/profile';
 import { AppError } from '../../errors';
 import { type Store, StoreError } from '../store';
-import { CATEGORY_CAP, type NumericSummary, OTHER_CATEGORY } from './drift-windows';
+import { CATEGORY_CAP, OTHER_CATEGORY } from './drift-windows';
+import { type NumericSummary, numericSummariesSql, numericSummaryRow } from './numeric-summaries';
 
 /** The formats an upload can come in (ClickHouse format names). */
 export type UploadFormat = 'CSVWithNames' | 'JSONEachRow';
@@ -59,9 +59,6 @@ export async function describeUpload(
   return rows.map((r) => ({ name: r.name, type: r.type, kind: columnKind(r.type) }));
 }
 
-// Fixed quantile levels as SQL literals (aggregate parameters cannot be bound): our constants.
-const LEVELS_SQL = QUANTILE_LEVELS.map((l) => l.toFixed(3)).join(', ');
-
 // (name, value) pairs of the columns given, one per row and column: the array of tuples is
 // built from placeholders (ours), the names and columns are bound.
 function pairs(columns: readonly string[], cast: 'toFloat64' | 'toString') {
@@ -74,20 +71,10 @@ function pairs(columns: readonly string[], cast: 'toFloat64' | 'toString') {
   return { array: `[${items.join(', ')}]`, params };
 }
 
-const numericRow = z.object({
-  feature: z.string(),
-  n: z.coerce.number(),
-  mean: z.number(),
-  std: z.number(),
-  min: z.number(),
-  max: z.number(),
-  quantiles: z.array(z.number()),
-  sample: z.array(z.number()),
-});
-
 /**
  * Returns, per numeric column named with at least one finite value, what numericSummaries
- * returns for a window: n, mean, population std, min, max, t-digest values at QUANTILE_LEVELS
+ * returns for a window (the same SQL, numericSummariesSql, but with exact min and max): n, mean,
+ * population std, min, max, t-digest values at QUANTILE_LEVELS
  * and every value ascending when n <= EXACT_SAMPLE_CAP. Empty cells (NULL) and NaN/inf are left out.
  */
 export async function uploadNumericSummaries(
@@ -101,16 +88,15 @@ export async function uploadNumericSummaries(
   return asUploadError(format, () =>
     store.query({
       tag: 'drift.upload.numeric_summaries',
-      sql: `SELECT k AS feature, count() AS n, avg(v) AS mean, stddevPop(v) AS std,
-              min(v) AS min, max(v) AS max,
-              arrayMap(q -> toFloat64(q), quantilesTDigest(${LEVELS_SQL})(v)) AS quantiles,
-              if(n <= ${EXACT_SAMPLE_CAP}, arraySort(groupArray(${EXACT_SAMPLE_CAP + 1})(v)), []) AS sample
-            FROM (SELECT kv.1 AS k, assumeNotNull(kv.2) AS v
-                  FROM format(${format}, {data:String}) ARRAY JOIN ${array} AS kv
-                  WHERE kv.2 IS NOT NULL AND isFinite(assumeNotNull(kv.2)))
-            GROUP BY k ORDER BY k ${SETTINGS}`,
+      sql: `${numericSummariesSql(
+        `SELECT kv.1 AS k, assumeNotNull(kv.2) AS v
+         FROM format(${format}, {data:String}) ARRAY JOIN ${array} AS kv
+         WHERE kv.2 IS NOT NULL AND isFinite(assumeNotNull(kv.2))`,
+        // A reference is profiled once: exact ends are worth min()/max() here.
+        'exact',
+      )} ${SETTINGS}`,
       params: { ...params, data },
-      schema: numericRow,
+      schema: numericSummaryRow,
     }),
   );
 }

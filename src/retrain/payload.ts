@@ -43,8 +43,8 @@ export function sloPayload(evidence: Evidence): Record<string, unknown> | null {
 }
 
 /**
- * Returns the full trigger payload (the webhook's `data`, Airflow's `conf`); at most 10
- * top-level keys besides `trigger_id` and `triggered_at` are reused by the GitHub target.
+ * Returns the full trigger payload (the webhook's `data`, Airflow's `conf`); the GitHub target
+ * sends it without `idempotency_key` and `triggered_at` (10 top-level keys, its maximum).
  */
 export function triggerPayload(c: TriggerContext): Record<string, unknown> {
   const e = c.evidence;

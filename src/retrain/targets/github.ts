@@ -5,7 +5,7 @@
 // `client_payload.trigger_id`.
 import { destinationKey, type OutboundRequest } from '../../outbox/request';
 import type { RetrainTargetOf } from '../config';
-import { driftedFeatures, sloPayload, type TriggerContext } from '../payload';
+import { type TriggerContext, triggerPayload } from '../payload';
 import { authorizedDestination, JSON_HEADERS, joinUrl, type TargetKindImpl } from './target';
 
 type GithubTarget = RetrainTargetOf<'github'>;
@@ -26,19 +26,9 @@ export function githubUrl(t: GithubTarget): string {
 
 /** Returns the client_payload: exactly 10 top-level keys (GitHub's maximum). */
 export function githubClientPayload(c: TriggerContext): Record<string, unknown> {
-  const e = c.evidence;
-  return {
-    trigger_id: c.trigger.triggerId,
-    model: e.model,
-    model_version: e.modelVersion,
-    reason: c.trigger.reason,
-    window: { from: e.window.from, to: e.window.to },
-    reference: e.reference === undefined ? null : { ...e.reference },
-    report: { id: e.reportId ?? null, url: e.reportUrl ?? null },
-    dataset_drift: e.datasetDrift ?? null,
-    drifted_features: driftedFeatures(e),
-    slo: sloPayload(e),
-  };
+  // The full payload less the two keys a workflow can do without, to fit GitHub's limit.
+  const { idempotency_key: _key, triggered_at: _at, ...payload } = triggerPayload(c);
+  return payload;
 }
 
 /** The GitHub entry of the target table. */

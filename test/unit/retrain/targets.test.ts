@@ -144,6 +144,19 @@ describe('retrain targets', () => {
     expect(rendered.url).toBe('https://api.github.com/repos/acme/models/dispatches');
     expect(body.event_type).toBe('insightagent.retrain');
     expect(Object.keys(body.client_payload).length).toBeLessThanOrEqual(GITHUB_MAX_PAYLOAD_KEYS);
+    // The full payload less idempotency_key and triggered_at, in its order.
+    expect(Object.keys(body.client_payload)).toEqual([
+      'trigger_id',
+      'model',
+      'model_version',
+      'reason',
+      'window',
+      'reference',
+      'report',
+      'dataset_drift',
+      'drifted_features',
+      'slo',
+    ]);
     expect(body.client_payload).toMatchObject({
       model: 'fraud',
       model_version: 'v7',

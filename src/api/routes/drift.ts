@@ -15,6 +15,7 @@ import { createDriftService } from '../../drift/service';
 import { AppError } from '../../errors';
 import { parseTime, timeParam } from '../../model-stats/window';
 import type { Store } from '../../store/store';
+import { parseBody } from '../body';
 import { requireScope } from '../middleware/auth';
 import { parseQuery } from '../query';
 
@@ -95,20 +96,6 @@ const pinBody = z.strictObject({
   description: z.string().max(1000).optional(),
 });
 
-// A JSON body, or a 400 `invalid_body` naming each bad field.
-function parseBody<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
-  const result = schema.safeParse(input ?? {});
-  if (result.success) return result.data;
-  const message = result.error.issues
-    .map((issue) =>
-      issue.code === 'unrecognized_keys'
-        ? `unknown field ${issue.keys.join(', ')}`
-        : `${issue.path.length === 0 ? 'body' : issue.path.join('.')}: ${issue.message}`,
-    )
-    .join('; ');
-  throw new AppError('invalid_body', 400, message);
-}
-
 const isA = (req: Request, types: readonly string[]) => req.is(types as string[]) !== false;
 
 /**
@@ -154,7 +141,8 @@ export function driftRoutes(tokens: readonly ApiToken[], deps: DriftApiDeps): Ro
   });
 
   router.post('/api/v1/drift/run', admin, express.json({ limit: '64kb' }), async (req, res) => {
-    const body = parseBody(runBody, req.body);
+    // No body at all reads as {}, so the 400 names the missing fields.
+    const body = parseBody(runBody, req.body ?? {});
     const stored = await drift.run({
       model: body.model,
       ...(body.monitor !== undefined ? { monitor: body.monitor } : {}),
@@ -194,7 +182,7 @@ export function driftRoutes(tokens: readonly ApiToken[], deps: DriftApiDeps): Ro
         return;
       }
       if (isA(req, ['application/json'])) {
-        const body = parseBody(pinBody, req.body);
+        const body = parseBody(pinBody, req.body ?? {});
         if (body.from >= body.to)
           throw new AppError('invalid_body', 400, 'from: expected from before to');
         const stored = await drift.pin(

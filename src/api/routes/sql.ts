@@ -1,33 +1,20 @@
 import express, { Router } from 'express';
 import { z } from 'zod';
 import type { ApiToken } from '../../config/tokens';
-import { AppError } from '../../errors';
 import { renderSqlResult, SQL_FORMATS } from '../../sql/render';
 import type { SqlRunner } from '../../store/repositories/sql';
+import { parseBody } from '../body';
 import { requireScope } from '../middleware/auth';
 
 /** Largest query text accepted, in characters. */
 export const MAX_QUERY_CHARS = 100_000;
 
-const body = z.strictObject({
+const sqlBody = z.strictObject({
   query: z.string({ error: 'expected a string holding one SELECT statement' }).max(MAX_QUERY_CHARS),
   format: z
     .enum(SQL_FORMATS, { error: `expected one of ${SQL_FORMATS.join(', ')}` })
     .default('json'),
 });
-
-function parseBody(input: unknown): z.output<typeof body> {
-  const result = body.safeParse(input);
-  if (result.success) return result.data;
-  const message = result.error.issues
-    .map((issue) =>
-      issue.code === 'unrecognized_keys'
-        ? `unknown field ${issue.keys.join(', ')}`
-        : `${issue.path.length === 0 ? 'body' : issue.path.join('.')}: ${issue.message}`,
-    )
-    .join('; ');
-  throw new AppError('invalid_body', 400, message);
-}
 
 /**
  * Returns POST /api/v1/sql (admin): one read-only statement over the store's database, answered
@@ -41,7 +28,7 @@ export function sqlRoutes(tokens: readonly ApiToken[], runner: SqlRunner): Route
     requireScope(tokens, 'admin'),
     express.json({ type: () => true, strict: false, limit: MAX_QUERY_CHARS * 4 }),
     async (req, res) => {
-      const { query, format } = parseBody(req.body);
+      const { query, format } = parseBody(sqlBody, req.body);
       // A caller that hangs up stops waiting for its answer.
       const aborted = new AbortController();
       res.on('close', () => aborted.abort());

@@ -36,7 +36,9 @@ CREATE TABLE IF NOT EXISTS {db:Identifier}.reference_profiles
 ENGINE = ReplacingMergeTree(created_at)
 ORDER BY (model, profile_id, feature);
 
--- One row per drift run: the model, the windows compared, the verdict.
+-- One row per drift run: the model, the windows compared, the verdict. A run of the same
+-- monitor, model and window (a replay, or POST /api/v1/drift/run racing the scheduler) has the
+-- same report_id and replaces the row: the key and the partition depend on the report alone.
 CREATE TABLE IF NOT EXISTS {db:Identifier}.drift_reports
 (
     report_id        String,
@@ -59,12 +61,13 @@ CREATE TABLE IF NOT EXISTS {db:Identifier}.drift_reports
     correction       LowCardinality(String)
 )
 ENGINE = ReplacingMergeTree(created_at)
-PARTITION BY toYYYYMM(created_at)
-ORDER BY (model, created_at, report_id)
-TTL toDateTime(created_at) + INTERVAL 395 DAY;
+PARTITION BY toYYYYMM(current_to)
+ORDER BY (model, report_id)
+TTL toDateTime(current_to) + INTERVAL 395 DAY;
 
 -- One row per report x feature: the method, its statistic against the threshold, the verdict,
--- and both histograms on the same bins (what the HTML report draws).
+-- and both histograms on the same bins (what the HTML report draws). Not partitioned: a
+-- replayed report's rows must land beside the ones they replace.
 CREATE TABLE IF NOT EXISTS {db:Identifier}.drift_results
 (
     report_id         String,
@@ -86,6 +89,5 @@ CREATE TABLE IF NOT EXISTS {db:Identifier}.drift_results
     details           String CODEC(ZSTD(3))
 )
 ENGINE = ReplacingMergeTree(created_at)
-PARTITION BY toYYYYMM(created_at)
 ORDER BY (model, report_id, feature)
 TTL toDateTime(created_at) + INTERVAL 395 DAY;

@@ -5,6 +5,7 @@ import type { Clock } from '../../../src/clock';
 import { type DriftMonitor, parseDriftMonitors } from '../../../src/drift/config';
 import { createDriftJobs } from '../../../src/drift/job';
 import type { DriftReport } from '../../../src/drift/report';
+import { runDrift } from '../../../src/drift/run';
 import { runDueWindows } from '../../../src/scheduler/run-job';
 import { migrate } from '../../../src/store/migrate';
 import { loadMigrationFiles } from '../../../src/store/migration-plan';
@@ -183,4 +184,29 @@ it('every: 1h with window: 2h judges the two hours ending at each hour, hourly',
   ]);
   // [2, 4) holds one shifted hour of two: drifted already; [1, 3) none.
   expect(wide.map((r) => r.verdict.drifted)).toEqual([0, 1, 1, 1, 1, 1]);
+});
+
+it('running a window again replaces its report: one row, the newer one', async () => {
+  const shifted = ofModel('chimera').find((r) => hourOf(r) === SHIFT_HOUR) as DriftReport;
+  const monitor = MONITORS[0] as DriftMonitor;
+  const again = await runDrift(
+    store,
+    monitor,
+    'chimera',
+    shifted.current,
+    shifted.createdAtMs + 60_000,
+  );
+  expect(again.id).toBe(shifted.id);
+  const listed = await listDriftReports(store, {
+    model: 'chimera',
+    fromMs: shifted.current.toMs,
+    toMs: shifted.current.toMs + 1,
+    limit: 10,
+  });
+  expect(listed.filter((r) => r.id === shifted.id).map((r) => r.createdAtMs)).toEqual([
+    shifted.createdAtMs + 60_000,
+  ]);
+  expect((await getDriftReport(store, shifted.id))?.report.createdAtMs).toBe(
+    shifted.createdAtMs + 60_000,
+  );
 });

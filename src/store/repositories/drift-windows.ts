@@ -5,9 +5,16 @@
 // features_num / features_cat by ARRAY JOIN, built-in ones from their columns.
 import { z } from 'zod';
 import type { Store } from '../store';
-import { type NumericSummary, numericSummariesSql, numericSummaryRow } from './numeric-summaries';
+import {
+  categoryCountRow,
+  categoryCountsSql,
+  countsByFeature,
+  type NumericSummary,
+  numericSummariesSql,
+  numericSummaryRow,
+} from './feature-summaries';
 
-export type { NumericSummary } from './numeric-summaries';
+export type { NumericSummary } from './feature-summaries';
 
 /** A span of time [fromMs, toMs). */
 export interface TimeRange {
@@ -79,13 +86,6 @@ export async function numericSummaries(
   });
 }
 
-const categoryRow = z.object({ feature: z.string(), value: z.string(), count: z.coerce.number() });
-
-/** Categories kept per feature and window (the most frequent); the rest are summed as one. */
-export const CATEGORY_CAP = 1000;
-/** The category that stands for every category beyond CATEGORY_CAP. */
-export const OTHER_CATEGORY = '__other__';
-
 /** Returns, per categorical feature picked with values in `range`, the count per value. */
 export async function categoryCounts(
   store: Store,
@@ -93,24 +93,14 @@ export async function categoryCounts(
   range: TimeRange,
   features: FeatureSelection,
 ): Promise<Map<string, Record<string, number>>> {
-  const out = new Map<string, Record<string, number>>();
-  if (features.length === 0) return out;
+  if (features.length === 0) return new Map();
   const rows = await store.query({
     tag: 'drift.category_counts',
-    sql: `SELECT feature, if(rank <= ${CATEGORY_CAP}, value, '${OTHER_CATEGORY}') AS value, sum(c) AS count
-          FROM (SELECT k AS feature, v AS value, count() AS c,
-                  row_number() OVER (PARTITION BY k ORDER BY c DESC, v) AS rank
-                FROM (${CATEGORICAL_VALUES}) GROUP BY k, v)
-          GROUP BY feature, value ORDER BY feature, count DESC, value`,
+    sql: categoryCountsSql(CATEGORICAL_VALUES),
     params: windowParams(model, range, features),
-    schema: categoryRow,
+    schema: categoryCountRow,
   });
-  for (const r of rows) {
-    const counts = out.get(r.feature) ?? {};
-    counts[r.value] = r.count;
-    out.set(r.feature, counts);
-  }
-  return out;
+  return countsByFeature(rows);
 }
 
 const ksRow = z.object({ feature: z.string(), statistic: z.number() });

@@ -6,8 +6,14 @@
 import { z } from 'zod';
 import { AppError } from '../../errors';
 import { type Store, StoreError } from '../store';
-import { CATEGORY_CAP, OTHER_CATEGORY } from './drift-windows';
-import { type NumericSummary, numericSummariesSql, numericSummaryRow } from './numeric-summaries';
+import {
+  categoryCountRow,
+  categoryCountsSql,
+  countsByFeature,
+  type NumericSummary,
+  numericSummariesSql,
+  numericSummaryRow,
+} from './feature-summaries';
 
 /** The formats an upload can come in (ClickHouse format names). */
 export type UploadFormat = 'CSVWithNames' | 'JSONEachRow';
@@ -101,8 +107,6 @@ export async function uploadNumericSummaries(
   );
 }
 
-const categoryRow = z.object({ feature: z.string(), value: z.string(), count: z.coerce.number() });
-
 /**
  * Returns, per categorical column named with at least one value, the count per value (the
  * CATEGORY_CAP most frequent, the rest summed as OTHER_CATEGORY), as categoryCounts does.
@@ -113,30 +117,21 @@ export async function uploadCategoryCounts(
   data: string,
   columns: readonly string[],
 ): Promise<Map<string, Record<string, number>>> {
-  const out = new Map<string, Record<string, number>>();
-  if (columns.length === 0) return out;
+  if (columns.length === 0) return new Map();
   const { array, params } = pairs(columns, 'toString');
   const rows = await asUploadError(format, () =>
     store.query({
       tag: 'drift.upload.category_counts',
-      sql: `SELECT feature, if(rank <= ${CATEGORY_CAP}, value, '${OTHER_CATEGORY}') AS value, sum(c) AS count
-            FROM (SELECT k AS feature, v AS value, count() AS c,
-                    row_number() OVER (PARTITION BY k ORDER BY c DESC, v) AS rank
-                  FROM (SELECT kv.1 AS k, assumeNotNull(kv.2) AS v
-                        FROM format(${format}, {data:String}) ARRAY JOIN ${array} AS kv
-                        WHERE kv.2 IS NOT NULL)
-                  GROUP BY k, v)
-            GROUP BY feature, value ORDER BY feature, count DESC, value ${SETTINGS}`,
+      sql: `${categoryCountsSql(
+        `SELECT kv.1 AS k, assumeNotNull(kv.2) AS v
+         FROM format(${format}, {data:String}) ARRAY JOIN ${array} AS kv
+         WHERE kv.2 IS NOT NULL`,
+      )} ${SETTINGS}`,
       params: { ...params, data },
-      schema: categoryRow,
+      schema: categoryCountRow,
     }),
   );
-  for (const r of rows) {
-    const counts = out.get(r.feature) ?? {};
-    counts[r.value] = r.count;
-    out.set(r.feature, counts);
-  }
-  return out;
+  return countsByFeature(rows);
 }
 
 // A query over the upload that the engine refuses failed on the caller's data (the table

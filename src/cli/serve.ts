@@ -179,6 +179,7 @@ export async function runServe(
     const driftJobs = createDriftJobs({
       store,
       monitors: drift,
+      clock: systemClock,
       log,
       onReport: async (report) => {
         const evidence = driftEvidence(report, env.publicUrl);

@@ -85,8 +85,14 @@ export function compareFeature(
   ksStatistic?: number,
 ): FeatureResult {
   const refN = reference?.n ?? 0;
-  if (reference === undefined || reference.kind !== current.kind)
+  if (reference === undefined)
     return insufficient(current, refN, 'no reference profile for this feature');
+  if (reference.kind !== current.kind)
+    return insufficient(
+      current,
+      refN,
+      `${reference.kind} in the reference, ${current.kind} now: the feature changed kind`,
+    );
   if (refN < monitor.minSamples || current.n < monitor.minSamples)
     return insufficient(
       current,
@@ -172,7 +178,11 @@ function compareCategorical(
   const curVector = keys.map((k) => cur.categories[k] ?? 0);
   let statistic: number;
   let pValue: number | null = null;
-  if (method === 'chisquare' || method === 'z') {
+  // One value on both sides: nothing can have moved (chi-square needs two categories).
+  if (keys.length < 2) {
+    statistic = 0;
+    pValue = finalRule.direction === 'p_below' ? 1 : null;
+  } else if (method === 'chisquare' || method === 'z') {
     const test =
       method === 'z'
         ? zTestDrift(ref.categories, cur.categories)
@@ -184,14 +194,16 @@ function compareCategorical(
   } else {
     statistic = jensenShannonDistance(refVector, curVector);
   }
-  const chi = chiSquareDrift(ref.categories, cur.categories);
   const statistics: Record<string, number> = {
-    chisquare: chi.statistic,
-    chisquare_p_value: chi.pValue,
     psi: psi(refVector, curVector),
     jensenshannon: jensenShannonDistance(refVector, curVector),
   };
-  if (keys.length <= 2) statistics.z_p_value = zTestDrift(ref.categories, cur.categories).pValue;
+  if (keys.length >= 2) {
+    const chi = chiSquareDrift(ref.categories, cur.categories);
+    statistics.chisquare = chi.statistic;
+    statistics.chisquare_p_value = chi.pValue;
+  }
+  if (keys.length === 2) statistics.z_p_value = zTestDrift(ref.categories, cur.categories).pValue;
   return {
     ...result(
       cur,

@@ -97,6 +97,25 @@ const threshold = z
   .number({ error: (iss) => `expected a threshold above 0, ${got(iss.input)}` })
   .gt(0, { error: (iss) => `expected a threshold above 0, ${got(iss.input)}` });
 
+// A method and its threshold; `auto` takes Evidently's per-method defaults (p < 0.05, distance
+// >= 0.1), so a threshold beside it — one number for two kinds of rule — is refused.
+function methodChoice<const T extends readonly [string, ...string[]]>(methods: T) {
+  return mapping({
+    method: oneOf(methods).default('auto' as T[number]),
+    threshold: threshold.optional(),
+  })
+    .superRefine((m, ctx) => {
+      if (m.method === 'auto' && m.threshold !== undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['threshold'],
+          message:
+            'a threshold needs a named method; with auto the defaults apply (p < 0.05 for tests, >= 0.1 for distances)',
+        });
+    })
+    .default({ method: 'auto' as T[number] });
+}
+
 const monitor = mapping(
   {
     name: z
@@ -110,16 +129,8 @@ const monitor = mapping(
     window: duration('a window').default(3_600_000),
     every: duration('a schedule').optional(),
     reference: checkedReference.default({ kind: 'rolling', offsetMs: 7 * 86_400_000 }),
-    numeric: mapping({
-      method: oneOf(NUMERIC_METHODS).default('auto'),
-      threshold: threshold.optional(),
-    }).default({
-      method: 'auto',
-    }),
-    categorical: mapping({
-      method: oneOf(CATEGORICAL_METHODS).default('auto'),
-      threshold: threshold.optional(),
-    }).default({ method: 'auto' }),
+    numeric: methodChoice(NUMERIC_METHODS),
+    categorical: methodChoice(CATEGORICAL_METHODS),
     min_samples: z.number().int().min(1).default(30),
     drift_share: z.number().gt(0).max(1).default(0.5),
     correction: oneOf(['none', 'benjamini-hochberg']).default('none'),
@@ -142,6 +153,14 @@ const monitor = mapping(
 );
 
 const monitors = z.array(monitor).superRefine((list, ctx) => {
+  list.forEach((m, i) => {
+    if (m.reference.kind === 'rolling' && m.reference.offsetMs < m.windowMs)
+      ctx.addIssue({
+        code: 'custom',
+        path: [i, 'reference'],
+        message: `a rolling reference ${m.reference.offsetMs / 60_000} min back overlaps the ${m.windowMs / 60_000}-min current window; expected an offset of at least the window`,
+      });
+  });
   const seen = new Set<string>();
   list.forEach((m, i) => {
     if (seen.has(m.name))

@@ -1,4 +1,5 @@
 // A drift report: one run of a monitor for one model — the windows compared and the verdict.
+import { createHash } from 'node:crypto';
 import type { DriftVerdict } from './verdict';
 
 /** The reference a report compared against. */
@@ -23,15 +24,21 @@ export interface DriftReport {
   verdict: DriftVerdict;
 }
 
-/** Returns the id of the report of `monitor` for `model` over the current window (replay-stable). */
+/**
+ * Returns the id of the report of `monitor` for `model` over the current window (replay-stable):
+ * readable parts, then a hash of the exact monitor, model and window, so that names which read
+ * alike once sanitised (`org/m`, `org:m`) never share an id.
+ */
 export function reportId(
   monitor: string,
   model: string,
   current: { fromMs: number; toMs: number },
 ) {
   const at = new Date(current.toMs).toISOString().replace(/[-:]/g, '').replace('.000', '');
-  return `drift_${monitor}_${model}_${at}_${(current.toMs - current.fromMs) / 60_000}m`.replace(
-    /[^A-Za-z0-9_.-]/g,
-    '-',
-  );
+  const hash = createHash('sha256')
+    .update(JSON.stringify([monitor, model, current.fromMs, current.toMs]))
+    .digest('hex')
+    .slice(0, 12);
+  const readable = `${monitor}_${model}`.replace(/[^A-Za-z0-9_.-]/g, '-').slice(0, 80);
+  return `drift_${readable}_${at}_${hash}`;
 }

@@ -13,6 +13,7 @@ import {
 import type { Store } from '../store/store';
 import { compareFeature } from './compare';
 import type { DriftMonitor } from './config';
+import type { FeatureProfile } from './profile';
 import { type DriftReport, reportId } from './report';
 import { driftVerdict } from './verdict';
 import { emptyProfile, exactKsStatistics, onBins, profileWindow } from './window-profiles';
@@ -31,7 +32,7 @@ export function windowProfileId(window: TimeRange): string {
   return `window_${window.fromMs}_${window.toMs}`;
 }
 
-/** Runs `monitor` for `model` over `current`, stores the report and returns it. */
+/** Runs `monitor` for `model` over `current`, stores the report (as of `nowMs`) and returns it. */
 export async function runDrift(
   store: Store,
   monitor: DriftMonitor,
@@ -39,18 +40,28 @@ export async function runDrift(
   current: TimeRange,
   nowMs: number,
 ): Promise<DriftReport> {
-  const picked = monitor.features.length > 0 ? monitor.features : 'all';
-  const now = await profileWindow(store, model, current, picked);
-  const wanted = monitor.features.length > 0 ? monitor.features : now.map((p) => p.feature);
-  const reference = await referenceProfile(store, monitor, model, current, wanted, nowMs);
+  const every = monitor.features.length === 0;
+  const now = await profileWindow(store, model, current, every ? 'all' : monitor.features);
+  const reference = await referenceProfile(store, monitor, model, current, now, nowMs);
   const refs = new Map(reference.features.map((p) => [p.feature, p]));
   const cur = new Map(now.map((p) => [p.feature, p]));
-  const ks = await exactKsStatistics(store, model, current, reference.features);
-  // Every feature asked for or seen on either side: one absent now is judged on n = 0.
-  const names =
-    monitor.features.length > 0
-      ? monitor.features
-      : [...new Set([...cur.keys(), ...refs.keys()])].sort(byName);
+  // Every feature asked for, or seen now or in the reference (a feature that vanished is judged
+  // on n = 0); a reference marker with no values counts only when the feature is seen now.
+  const names = every
+    ? [
+        ...new Set([
+          ...cur.keys(),
+          ...reference.features.filter((p) => p.n > 0).map((p) => p.feature),
+        ]),
+      ].sort(byName)
+    : monitor.features;
+  // Exact KS where both sides are numeric with values and the reference kept every value.
+  const exact = names.flatMap((name) => {
+    const ref = refs.get(name);
+    const now = cur.get(name);
+    return ref?.kind === 'numeric' && now?.kind === 'numeric' && now.n > 0 ? [ref] : [];
+  });
+  const ks = await exactKsStatistics(store, model, current, exact);
   const results = names
     .map((name) => {
       const ref = refs.get(name);
@@ -78,14 +89,16 @@ export async function runDrift(
 }
 
 // The reference profile: uploaded (must exist), or a window's, computed on first use and stored
-// so that later runs read the profile, not the reference rows; features the stored profile lacks
-// (first seen since) are profiled and added.
+// so that later runs read the profile, not the reference rows. A feature the reference window
+// lacks is stored as a marker with n = 0, so it is not looked for again; features first seen
+// later are profiled and added. A window that has not ended by `nowMs` is profiled but not
+// stored: its rows are still arriving.
 async function referenceProfile(
   store: Store,
   monitor: DriftMonitor,
   model: string,
   current: TimeRange,
-  wanted: readonly string[],
+  now: readonly FeatureProfile[],
   nowMs: number,
 ): Promise<StoredProfile> {
   const window = referenceWindow(monitor, current);
@@ -100,8 +113,11 @@ async function referenceProfile(
       );
     return stored;
   }
+  const every = monitor.features.length === 0;
+  const wanted = every ? now.map((p) => p.feature) : monitor.features;
+  const ended = window.toMs <= nowMs;
   const profileId = windowProfileId(window);
-  const stored = await loadReferenceProfile(store, model, profileId);
+  const stored = ended ? await loadReferenceProfile(store, model, profileId) : undefined;
   const have = new Set(stored?.features.map((f) => f.feature));
   const missing = wanted.filter((name) => !have.has(name));
   if (stored !== undefined && missing.length === 0) return stored;
@@ -112,8 +128,16 @@ async function referenceProfile(
     window,
     description: `${new Date(window.fromMs).toISOString()} – ${new Date(window.toMs).toISOString()}`,
   };
-  const added = await profileWindow(store, model, window, missing);
-  await insertReferenceProfile(store, origin, added, nowMs);
+  // The first profile of an every-feature monitor takes every feature the window holds.
+  const asked = stored === undefined && every ? 'all' : missing;
+  const profiled = await profileWindow(store, model, window, asked);
+  const found = new Set(profiled.map((p) => p.feature));
+  const kinds = new Map(now.map((p) => [p.feature, p.kind]));
+  const markers = missing
+    .filter((name) => !found.has(name))
+    .map((name) => emptyProfile(name, kinds.get(name) ?? 'numeric'));
+  const added = [...profiled, ...markers];
+  if (ended) await insertReferenceProfile(store, origin, added, nowMs);
   return { origin, features: [...(stored?.features ?? []), ...added] };
 }
 

@@ -197,8 +197,11 @@ export async function getDriftReport(
     sql: `SELECT feature, kind, status, method, statistic, p_value, adjusted_p_value, threshold,
             reference_n, current_n, bins, reference_counts, current_counts, details
           FROM {db:Identifier}.drift_results FINAL
-          WHERE model = {model:String} AND report_id = {id:String} ORDER BY feature`,
-    params: { id, model: row.model },
+          WHERE model = {model:String} AND report_id = {id:String}
+            AND created_at = fromUnixTimestamp64Milli({at:Int64}, 'UTC')
+          ORDER BY feature`,
+    // The results of the run the report row is: a re-run may judge fewer features.
+    params: { id, model: row.model, at: row.created_at },
     schema: resultRow,
   });
   return {

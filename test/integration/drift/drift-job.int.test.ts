@@ -84,6 +84,7 @@ beforeAll(async () => {
   const jobs = createDriftJobs({
     store,
     monitors: MONITORS,
+    clock,
     log,
     onReport: async (report) => {
       reports.push(report);

@@ -76,6 +76,7 @@ beforeAll(async () => {
   const [job] = createDriftJobs({
     store: h.store,
     monitors,
+    clock: h.clock,
     log,
     onReport: async (report) => {
       reports.push(report);

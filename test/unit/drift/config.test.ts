@@ -93,6 +93,16 @@ describe('drift monitors: refusals name the entry and what was expected', () => 
     ['share above 1', [{ model: 'm', drift_share: 1.5 }], 'drift[0].drift_share'],
     ['unknown key', [{ model: 'm', shedule: '1h' }], 'drift[0]: unknown key "shedule"'],
     [
+      'rolling reference overlapping the window',
+      [{ model: 'm', window: '2h', reference: { rolling: '1h' } }],
+      'drift[0].reference: a rolling reference 60 min back overlaps the 120-min current window; expected an offset of at least the window',
+    ],
+    [
+      'threshold with auto',
+      [{ model: 'm', numeric: { threshold: 0.01 } }],
+      'drift[0].numeric.threshold: a threshold needs a named method; with auto the defaults apply',
+    ],
+    [
       'duplicate names',
       [{ model: 'm' }, { model: 'm' }],
       'drift[1].name: duplicate monitor name "m"',

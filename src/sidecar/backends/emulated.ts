@@ -1,0 +1,111 @@
+// An emulated accelerator: a batch of B requests takes fixed + per_item x B milliseconds (plus
+// seeded jitter), one batch at a time; each item's first token comes out after the prefill share
+// of that time and its tokens stream evenly over the rest. It stands in for a GPU model server
+// in tests, benches and the demo, with profiles for the Chimera case.
+import type { Backend, CompletionRequest, CompletionResult } from '../backend';
+
+/** The device model. */
+export interface DeviceProfile {
+  fixedMs: number;
+  perItemMs: number;
+  /** Uniform jitter in [0, jitterMs) added to each batch. */
+  jitterMs: number;
+  /** Share of a batch's time spent before the first token (prefill), 0 < share < 1. */
+  prefillShare: number;
+  /** Tokens each item generates when the request asks for more. */
+  outputTokens: number;
+}
+
+/** Named profiles: `chimera` serves ~5 requests/s one at a time; `bench` is 20 ms + 2 ms/item. */
+export const DEVICE_PROFILES: Readonly<Record<string, DeviceProfile>> = {
+  // 180 + 16 = 196 ms for one request: 5.1 requests/s unbatched; 8 at once take 308 ms (26/s).
+  chimera: { fixedMs: 180, perItemMs: 16, jitterMs: 8, prefillShare: 0.35, outputTokens: 48 },
+  bench: { fixedMs: 20, perItemMs: 2, jitterMs: 0, prefillShare: 0.3, outputTokens: 16 },
+};
+
+/** Returns the time one batch of `size` takes on `profile`, before jitter. */
+export function batchDurationMs(profile: DeviceProfile, size: number): number {
+  return profile.fixedMs + profile.perItemMs * size;
+}
+
+/** Returns the most requests/s `profile` can serve with batches of `size` (one batch at a time). */
+export function throughputLimit(profile: DeviceProfile, size: number): number {
+  return (size * 1000) / batchDurationMs(profile, size);
+}
+
+// A small seeded generator (mulberry32): jitter must be reproducible in tests and benches.
+function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+// Sleeps until `at` (epoch ms): timers count whole milliseconds, so each wait aims at an absolute
+// time, rounded up, and the rounding never adds up over a batch's tokens.
+const sleepUntil = (at: number, signal: AbortSignal) =>
+  new Promise<void>((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const timer = setTimeout(resolve, Math.max(0, Math.ceil(at - Date.now())));
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        reject(signal.reason);
+      },
+      { once: true },
+    );
+  });
+
+/** Returns an emulated backend on `profile`, serving `modelVersion`. */
+export function emulatedBackend(
+  profile: DeviceProfile,
+  modelVersion = 'emulated-1',
+  seed = 1,
+): Backend {
+  if (!(profile.prefillShare > 0 && profile.prefillShare < 1))
+    throw new RangeError(`prefillShare must lie in (0, 1), got ${profile.prefillShare}`);
+  const random = seeded(seed);
+  return {
+    kind: 'emulated',
+    modelVersion,
+    ready: async () => true,
+    async runBatch(requests, signal, onToken) {
+      const start = Date.now();
+      const total = batchDurationMs(profile, requests.length) + random() * profile.jitterMs;
+      const ttftMs = total * profile.prefillShare;
+      await sleepUntil(start + ttftMs, signal);
+      const tokens = requests.map((r) => Math.max(1, Math.min(r.maxTokens, profile.outputTokens)));
+      // The first tokens at ttft, the last at the batch's end, the rest evenly between.
+      const steps = Math.max(...tokens);
+      const stepMs = steps > 1 ? (total - ttftMs) / (steps - 1) : total - ttftMs;
+      for (let step = 0; step < steps; step++) {
+        tokens.forEach((n, i) => {
+          if (step < n) onToken?.(i, step === 0 ? 'tok' : ' tok');
+        });
+        if (step < steps - 1 || steps === 1)
+          await sleepUntil(start + ttftMs + (step + 1) * stepMs, signal);
+      }
+      return requests.map((r, i) => resultOf(r, tokens[i] as number, ttftMs, total));
+    },
+  };
+}
+
+function resultOf(
+  request: CompletionRequest,
+  outputTokens: number,
+  ttftMs: number,
+  durationMs: number,
+): CompletionResult {
+  return {
+    text: Array.from({ length: outputTokens }, () => 'tok').join(' '),
+    inputTokens: request.inputTokens,
+    outputTokens,
+    ttftMs,
+    durationMs,
+  };
+}

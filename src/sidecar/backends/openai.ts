@@ -1,0 +1,113 @@
+// An upstream OpenAI-compatible server (vLLM, TGI): a batch goes out as ONE streaming
+// completions request with a list prompt; the streamed chunks carry each prompt's index, so the
+// time to first token and the tokens are measured per prompt. Servers stream one token per chunk
+// (vLLM, TGI), so chunks count as output tokens when no usage comes back.
+import { createParser, type EventSourceMessage } from 'eventsource-parser';
+import type { Backend, CompletionRequest, CompletionResult, TokenListener } from '../backend';
+
+/** Where the upstream is and how to call it. */
+export interface OpenAiBackendOptions {
+  /** Base URL, e.g. `http://vllm:8000` (the path `/v1/completions` is added). */
+  url: string;
+  /** The model name the upstream knows; default: each batch's model. */
+  model?: string;
+  apiKey?: string;
+  modelVersion?: string;
+  fetch?: typeof fetch;
+}
+
+/** A streamed completions chunk, as far as it is read here. */
+interface Chunk {
+  choices?: { index?: number; text?: string; finish_reason?: string | null }[];
+}
+
+/** Returns a backend forwarding each batch to `options.url` as one list-prompt request. */
+export function openaiBackend(options: OpenAiBackendOptions): Backend {
+  const base = options.url.replace(/\/$/, '');
+  const call = options.fetch ?? fetch;
+  return {
+    kind: 'openai',
+    modelVersion: options.modelVersion ?? options.model ?? 'upstream',
+    async ready() {
+      try {
+        const res = await call(`${base}/v1/models`, { headers: headers(options.apiKey) });
+        return res.ok;
+      } catch {
+        return false;
+      }
+    },
+    runBatch: (requests, signal, onToken) =>
+      runBatch(base, call, options, requests, signal, onToken),
+  };
+}
+
+function headers(apiKey: string | undefined): Record<string, string> {
+  return {
+    'content-type': 'application/json',
+    accept: 'text/event-stream',
+    ...(apiKey === undefined ? {} : { authorization: `Bearer ${apiKey}` }),
+  };
+}
+
+async function runBatch(
+  base: string,
+  call: typeof fetch,
+  options: OpenAiBackendOptions,
+  requests: readonly CompletionRequest[],
+  signal: AbortSignal,
+  onToken: TokenListener | undefined,
+): Promise<CompletionResult[]> {
+  const started = performance.now();
+  // One max_tokens for the whole list: the largest asked; each item stops at its own.
+  const body = {
+    model: options.model ?? requests[0]?.model,
+    prompt: requests.map((r) => r.prompt),
+    max_tokens: Math.max(...requests.map((r) => r.maxTokens)),
+    stream: true,
+  };
+  const res = await call(`${base}/v1/completions`, {
+    method: 'POST',
+    headers: headers(options.apiKey),
+    body: JSON.stringify(body),
+    signal,
+  });
+  if (!res.ok || res.body === null) {
+    const text = await res.text().catch(() => '');
+    throw new Error(
+      `upstream ${base}/v1/completions answered ${res.status}: ${text.slice(0, 200)}`,
+    );
+  }
+  const items = requests.map(() => ({ text: '', tokens: 0, firstMs: -1, lastMs: 0 }));
+  const parser = createParser({
+    onEvent(event: EventSourceMessage) {
+      if (event.data === '[DONE]') return;
+      const chunk = JSON.parse(event.data) as Chunk;
+      const now = performance.now() - started;
+      for (const choice of chunk.choices ?? []) {
+        const item = items[choice.index ?? -1];
+        const i = choice.index ?? -1;
+        if (item === undefined || !choice.text) continue;
+        if (item.tokens >= (requests[i] as CompletionRequest).maxTokens) continue;
+        if (item.firstMs < 0) item.firstMs = now;
+        item.lastMs = now;
+        item.text += choice.text;
+        item.tokens += 1;
+        onToken?.(i, choice.text);
+      }
+    },
+  });
+  const decoder = new TextDecoder();
+  for await (const part of res.body as unknown as AsyncIterable<Uint8Array>)
+    parser.feed(decoder.decode(part, { stream: true }));
+  const endMs = performance.now() - started;
+  return requests.map((r, i) => {
+    const item = items[i] as (typeof items)[number];
+    return {
+      text: item.text,
+      inputTokens: r.inputTokens,
+      outputTokens: item.tokens,
+      ttftMs: item.firstMs < 0 ? endMs : item.firstMs,
+      durationMs: item.tokens > 0 ? item.lastMs : endMs,
+    };
+  });
+}

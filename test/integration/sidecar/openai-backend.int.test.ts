@@ -1,0 +1,56 @@
+// The openai backend against a local server speaking OpenAI's completions API: a batch goes out
+// as one list-prompt streaming request, and each prompt gets its own text, token count and time
+// to first token, measured per prompt index.
+import { openaiBackend } from '../../../src/sidecar/backends/openai';
+import { type OpenAiServer, startOpenAiServer } from '../../helpers/openai-server';
+
+let upstream: OpenAiServer;
+
+beforeAll(async () => {
+  // Prompt i's first token after 20 + 40 i ms: far enough apart to measure on a loaded machine.
+  upstream = await startOpenAiServer({ firstTokenMs: (i) => 20 + 40 * i, tokenMs: 3 });
+});
+
+afterAll(async () => {
+  await upstream.close();
+});
+
+const request = (prompt: string, maxTokens: number) => ({
+  model: 'chimera',
+  prompt,
+  maxTokens,
+  inputTokens: prompt.length,
+});
+
+it('one list-prompt request per batch; each prompt its own answer and TTFT', async () => {
+  const backend = openaiBackend({ url: upstream.url, model: 'chimera' });
+  const streamed: Array<[number, string]> = [];
+  const results = await backend.runBatch(
+    [request('a', 3), request('b', 2), request('c', 3)],
+    new AbortController().signal,
+    (i, text) => streamed.push([i, text]),
+  );
+  expect(upstream.bodies).toEqual([
+    { model: 'chimera', prompt: ['a', 'b', 'c'], max_tokens: 3, stream: true },
+  ]);
+  expect(results.map((r) => [r.text, r.outputTokens])).toEqual([
+    ['a#0 a#1 a#2', 3],
+    ['b#0 b#1', 2],
+    ['c#0 c#1 c#2', 3],
+  ]);
+  expect(streamed.filter(([i]) => i === 1).map(([, t]) => t)).toEqual(['b#0', ' b#1']);
+  // Per-index TTFT: ~20, ~60, ~100 ms; each at least its schedule, in order, 30+ ms apart.
+  const ttft = results.map((r) => r.ttftMs);
+  expect(ttft[0]).toBeGreaterThanOrEqual(19);
+  expect((ttft[1] as number) - (ttft[0] as number)).toBeGreaterThan(30);
+  expect((ttft[2] as number) - (ttft[1] as number)).toBeGreaterThan(30);
+  for (const r of results) expect(r.durationMs).toBeGreaterThanOrEqual(r.ttftMs);
+});
+
+it('an upstream error names the status and the body', async () => {
+  const backend = openaiBackend({ url: `${upstream.url}/nope` });
+  await expect(backend.runBatch([request('a', 1)], new AbortController().signal)).rejects.toThrow(
+    /answered 404/,
+  );
+  expect(await openaiBackend({ url: upstream.url }).ready()).toBe(true);
+});

@@ -1,0 +1,102 @@
+// An upstream KServe / Triton server speaking the Open Inference Protocol (v2): a batch is
+// stacked into ONE `POST /v2/models/{model}/infer` with a leading batch dimension — inputs
+// `text_input` (BYTES [B, 1]) and `max_tokens` (INT32 [B, 1]), row-major — and the output
+// `text_output` (BYTES [B, 1]) is split back, row i answering request i. The protocol has no
+// token stream, so the time to first token is the whole call.
+import type { Backend, CompletionRequest, CompletionResult } from '../backend';
+
+/** Where the upstream is. */
+export interface KServeBackendOptions {
+  /** Base URL, e.g. `http://triton:8000`. */
+  url: string;
+  /** The model name on the server; default: each batch's model. */
+  model?: string;
+  modelVersion?: string;
+  fetch?: typeof fetch;
+}
+
+/** A v2 tensor. */
+interface Tensor {
+  name: string;
+  shape: number[];
+  datatype: string;
+  data: unknown[];
+}
+
+/** Returns a backend stacking each batch into one v2 inference request. */
+export function kserveBackend(options: KServeBackendOptions): Backend {
+  const base = options.url.replace(/\/$/, '');
+  const call = options.fetch ?? fetch;
+  return {
+    kind: 'kserve',
+    modelVersion: options.modelVersion ?? options.model ?? 'upstream',
+    async ready() {
+      try {
+        return (await call(`${base}/v2/health/ready`)).ok;
+      } catch {
+        return false;
+      }
+    },
+    async runBatch(requests, signal) {
+      const model = options.model ?? requests[0]?.model ?? '';
+      const started = performance.now();
+      const res = await call(`${base}/v2/models/${encodeURIComponent(model)}/infer`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(inferRequest(requests)),
+        signal,
+      });
+      const text = await res.text();
+      if (!res.ok)
+        throw new Error(`upstream ${base} infer answered ${res.status}: ${text.slice(0, 200)}`);
+      const outputs = splitOutputs(JSON.parse(text) as { outputs?: Tensor[] }, requests.length);
+      const durationMs = performance.now() - started;
+      return requests.map(
+        (r, i): CompletionResult => ({
+          text: outputs[i] as string,
+          inputTokens: r.inputTokens,
+          outputTokens: (outputs[i] as string).split(/\s+/).filter(Boolean).length,
+          ttftMs: durationMs,
+          durationMs,
+        }),
+      );
+    },
+  };
+}
+
+/** Returns the v2 request body of a batch: one row per request. */
+export function inferRequest(requests: readonly CompletionRequest[]): {
+  inputs: Tensor[];
+  outputs: { name: string }[];
+} {
+  const rows = requests.length;
+  return {
+    inputs: [
+      {
+        name: 'text_input',
+        shape: [rows, 1],
+        datatype: 'BYTES',
+        data: requests.map((r) => r.prompt),
+      },
+      {
+        name: 'max_tokens',
+        shape: [rows, 1],
+        datatype: 'INT32',
+        data: requests.map((r) => r.maxTokens),
+      },
+    ],
+    outputs: [{ name: 'text_output' }],
+  };
+}
+
+/** Returns row i of the `text_output` tensor for i < rows; refuses a tensor of another shape. */
+export function splitOutputs(response: { outputs?: Tensor[] }, rows: number): string[] {
+  const out = response.outputs?.find((t) => t.name === 'text_output');
+  if (out === undefined) throw new Error('upstream answer has no text_output tensor');
+  const [batch, width = 1] = out.shape;
+  if (batch !== rows || width !== 1 || out.data.length !== rows)
+    throw new Error(
+      `upstream text_output has shape [${out.shape.join(', ')}] with ${out.data.length} values; expected [${rows}, 1]`,
+    );
+  return out.data.map(String);
+}

@@ -1,0 +1,79 @@
+// The kserve backend against a local server speaking the Open Inference Protocol (v2): a batch
+// arrives as one infer request with a leading batch dimension, and each request gets its row.
+import { createServer, type Server } from 'node:http';
+import { kserveBackend } from '../../../src/sidecar/backends/kserve';
+
+let server: Server;
+let url = '';
+const received: unknown[] = [];
+let answerShape: 'right' | 'short' = 'right';
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    if (req.method === 'GET' && req.url === '/v2/health/ready')
+      return void res.writeHead(200).end();
+    let raw = '';
+    req.on('data', (c) => {
+      raw += c;
+    });
+    req.on('end', () => {
+      const body = JSON.parse(raw) as {
+        inputs: { name: string; shape: number[]; data: unknown[] }[];
+      };
+      received.push({ url: req.url, body });
+      const text = body.inputs.find((t) => t.name === 'text_input');
+      const rows = (text?.data ?? []).map((p, i) => `${String(p).toUpperCase()}-${i}`);
+      const data = answerShape === 'right' ? rows : rows.slice(1);
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({
+          model_name: 'chimera',
+          outputs: [{ name: 'text_output', shape: [data.length, 1], datatype: 'BYTES', data }],
+        }),
+      );
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  url = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`;
+});
+
+afterAll(async () => {
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+});
+
+const request = (prompt: string) => ({ model: 'chimera', prompt, maxTokens: 8, inputTokens: 1 });
+
+it('a batch is one infer request [B, 1] and row i answers request i', async () => {
+  const backend = kserveBackend({ url });
+  const results = await backend.runBatch(
+    [request('a b'), request('c'), request('d')],
+    new AbortController().signal,
+  );
+  expect(received).toEqual([
+    {
+      url: '/v2/models/chimera/infer',
+      body: {
+        inputs: [
+          { name: 'text_input', shape: [3, 1], datatype: 'BYTES', data: ['a b', 'c', 'd'] },
+          { name: 'max_tokens', shape: [3, 1], datatype: 'INT32', data: [8, 8, 8] },
+        ],
+        outputs: [{ name: 'text_output' }],
+      },
+    },
+  ]);
+  expect(results.map((r) => [r.text, r.outputTokens])).toEqual([
+    ['A B-0', 2],
+    ['C-1', 1],
+    ['D-2', 1],
+  ]);
+  expect(await backend.ready()).toBe(true);
+});
+
+it('an answer with the wrong number of rows is refused, naming the shape', async () => {
+  answerShape = 'short';
+  await expect(
+    kserveBackend({ url }).runBatch([request('a'), request('b')], new AbortController().signal),
+  ).rejects.toThrow('upstream text_output has shape [1, 1] with 1 values; expected [2, 1]');
+  answerShape = 'right';
+});

@@ -32,8 +32,12 @@ const options = z.object({
   serviceVersion: z.string().optional(),
   endpoint: z.url({ error: 'expected an http(s) URL such as http://127.0.0.1:4318' }).optional(),
   provider: z.string().optional(),
-  /** Bound on one export, retries included (the OTLP exporters default to 10 s). */
-  exportTimeoutMs: z.number().int().positive().default(1_000),
+  /**
+   * Bound on one export, retries included (the OTLP exporters default to 10 s). Exports run in the
+   * background, so this bounds the backlog, not the recorder; shorter would make a slow receiver
+   * (which acknowledges only once rows are stored) see the same batch twice.
+   */
+  exportTimeoutMs: z.number().int().positive().default(5_000),
   /** How often metrics are exported. */
   metricIntervalMs: z.number().int().positive().default(10_000),
   /** How often queued spans are exported. */

@@ -3,9 +3,11 @@ import { runDriftCommand } from './cli/drift';
 import { runMigrate } from './cli/migrate';
 import { ALL_ROLES, parseRoles } from './cli/roles';
 import { runServe } from './cli/serve';
+import { parsePort, runSidecar } from './cli/sidecar';
 import { runSloImport } from './cli/slo-import';
 import { runSql } from './cli/sql';
 import { ConfigError, errorMessage } from './errors';
+import type { SidecarFlags } from './sidecar/server-config';
 import { SQL_FORMATS, type SqlFormat } from './sql/render';
 import { VERSION } from './version';
 
@@ -75,6 +77,48 @@ export function buildProgram(): Command {
         process.env,
       );
       if (received !== undefined) finish(shutdown);
+    });
+
+  program
+    .command('sidecar')
+    .description(
+      'Run the batched inference sidecar (OpenAI-compatible and KServe v2) in front of a model server.',
+    )
+    .option('--port <port>', 'port to listen on', parsePort, 8000)
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .addOption(
+      new Option('--backend <kind>', 'model server behind it (default emulated)').choices([
+        'emulated',
+        'openai',
+        'kserve',
+      ]),
+    )
+    .option('--upstream <url>', 'base URL of the openai or kserve model server')
+    .addOption(
+      new Option('--profile <name>', 'emulated device profile (default chimera)').choices([
+        'chimera',
+        'bench',
+      ]),
+    )
+    .option('--config <file>', 'YAML file: models and batcher options, rate limits, cache')
+    .addHelpText('after', '\nSee docs/sidecar.md for endpoints, headers, status codes and metrics.')
+    .action(async (opts: SidecarFlags) => {
+      // As for serve: signals are caught before startup; one during startup stops after it.
+      let shutdown: (() => Promise<number>) | undefined;
+      let received = false;
+      const finish = (run: () => Promise<number>) => {
+        void run().then((code) => process.exit(code));
+      };
+      const stop = (signal: NodeJS.Signals) => {
+        if (received) return;
+        received = true;
+        process.stderr.write(`insightagent: ${signal} received, draining the sidecar\n`);
+        if (shutdown !== undefined) finish(shutdown);
+      };
+      process.once('SIGTERM', stop);
+      process.once('SIGINT', stop);
+      shutdown = await runSidecar(opts, process.env, process.stdout);
+      if (received) finish(shutdown);
     });
 
   program

@@ -50,15 +50,19 @@ function seeded(seed: number): () => number {
 const sleepUntil = (at: number, signal: AbortSignal) =>
   new Promise<void>((resolve, reject) => {
     if (signal.aborted) return reject(signal.reason);
-    const timer = setTimeout(resolve, Math.max(0, Math.ceil(at - Date.now())));
-    signal.addEventListener(
-      'abort',
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    // The listener goes when the sleep ends: a batch sleeps once per token on the same signal.
+    const timer = setTimeout(
       () => {
-        clearTimeout(timer);
-        reject(signal.reason);
+        signal.removeEventListener('abort', onAbort);
+        resolve();
       },
-      { once: true },
+      Math.max(0, Math.ceil(at - Date.now())),
     );
+    signal.addEventListener('abort', onAbort, { once: true });
   });
 
 /** Returns an emulated backend on `profile`, serving `modelVersion`. */

@@ -1,0 +1,31 @@
+// `insightagent sidecar`: the configuration from flags and file, the server, and a graceful stop.
+import { InvalidArgumentError } from 'commander';
+import { type SidecarServer, startSidecar } from '../sidecar/server';
+import { resolveSidecarConfig, type SidecarFlags } from '../sidecar/server-config';
+import { createLogger } from '../telemetry/logger';
+
+/** Returns a --port value: an integer from 0 to 65535. */
+export function parsePort(text: string): number {
+  if (!/^\d+$/.test(text) || Number(text) > 65_535)
+    throw new InvalidArgumentError('expected an integer from 0 to 65535');
+  return Number(text);
+}
+
+/** Starts the sidecar; returns the function that stops it (resolving to the exit status). */
+export async function runSidecar(
+  flags: SidecarFlags,
+  env: NodeJS.ProcessEnv,
+  out: NodeJS.WritableStream,
+): Promise<() => Promise<number>> {
+  const config = resolveSidecarConfig(flags);
+  const log = createLogger(env.LOG_LEVEL ?? 'info');
+  const server: SidecarServer = await startSidecar({ config, log });
+  out.write(
+    `insightagent sidecar listening on ${server.url} (backend ${config.backend}${config.backend === 'emulated' ? `, profile ${config.profile}` : `, upstream ${config.upstream}`})\n`,
+  );
+  return async () => {
+    const outcome = await server.close(config.shutdown_grace_ms);
+    log.info({ outcome }, 'sidecar stopped');
+    return 0;
+  };
+}

@@ -1,0 +1,114 @@
+// The sidecar's admission decisions and error mapping: the headers a request brings (priority,
+// timeout), rate limits, early shedding, queue room, and the HTTP status of each batcher error.
+import { AppError } from '../errors';
+import { QueueFullError, RequestCancelledError } from './batcher-errors';
+import { estimateRetryAfterMs } from './batcher-policy';
+import type { ModelRuntime } from './model-pool';
+import { retryAfterSeconds, shouldShedEarly } from './token-bucket';
+
+type Headers = Record<string, string | string[] | undefined>;
+
+function header(headers: Headers, name: string): string | undefined {
+  const value = headers[name];
+  return (Array.isArray(value) ? value[0] : value)?.trim() || undefined;
+}
+
+/** Returns the `x-priority` (0 highest) or undefined; 400 naming the header when not a level. */
+export function priorityFrom(headers: Headers, levels: number): number | undefined {
+  const text = header(headers, 'x-priority');
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || value >= levels)
+    throw new AppError(
+      'invalid_header',
+      400,
+      `x-priority: expected an integer from 0 to ${levels - 1}, got "${text}"`,
+    );
+  return value;
+}
+
+/** Returns the `x-request-timeout-ms`, else `fallback`; 400 naming the header when not positive. */
+export function timeoutFrom(headers: Headers, fallback: number): number {
+  const text = header(headers, 'x-request-timeout-ms');
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || !(value > 0))
+    throw new AppError(
+      'invalid_header',
+      400,
+      `x-request-timeout-ms: expected a positive integer of milliseconds, got "${text}"`,
+    );
+  return value;
+}
+
+/** Returns the 429 for a refused rate-limit take: Retry-After is the exact wait, rounded up. */
+export function rateLimited(retryAfterMs: number): AppError {
+  const seconds = retryAfterSeconds(retryAfterMs);
+  return new AppError('rate_limited', 429, `rate limit exceeded; retry in ${seconds} s`, {
+    retryAfterSeconds: seconds,
+  });
+}
+
+/**
+ * Returns the predicted wait (ms) of a request joining `runtime`'s queue now: the batches queued
+ * ahead (queue depth in batches of max_batch_size, the one it joins included) × the recent batch
+ * duration / max_in_flight; 0 before any batch has run.
+ */
+export function predictedWaitMs(runtime: ModelRuntime, joining: number): number {
+  const recent = runtime.recentBatchMs();
+  if (recent === undefined) return 0;
+  const { queueDepth } = runtime.batcher.stats();
+  const batches = Math.ceil((queueDepth + joining) / runtime.options.max_batch_size);
+  return (batches * recent) / runtime.options.max_in_flight;
+}
+
+/**
+ * Throws 503 when `joining` requests should not be queued: the predicted wait exceeds their
+ * timeout (shed early), or the queue has no room for all of them (a list is admitted whole).
+ */
+export function checkCapacity(runtime: ModelRuntime, joining: number, timeoutMs: number): void {
+  const { queueDepth } = runtime.batcher.stats();
+  const { max_queue_size, max_batch_size, max_in_flight, max_queue_delay_ms } = runtime.options;
+  if (queueDepth + joining > max_queue_size) {
+    const retryMs = estimateRetryAfterMs({
+      queued: queueDepth,
+      maxBatchSize: max_batch_size,
+      maxInFlight: max_in_flight,
+      maxQueueDelayMs: max_queue_delay_ms,
+      recentBatchMs: [runtime.recentBatchMs() ?? max_queue_delay_ms],
+    });
+    throw queueFull(retryMs, `inference queue is full (${queueDepth} queued)`);
+  }
+  const waitMs = predictedWaitMs(runtime, joining);
+  if (shouldShedEarly(waitMs, timeoutMs))
+    throw new AppError(
+      'shed',
+      503,
+      `predicted wait ${Math.round(waitMs)} ms exceeds the request timeout ${timeoutMs} ms`,
+      { retryAfterSeconds: Math.max(1, retryAfterSeconds(waitMs - timeoutMs)) },
+    );
+}
+
+function queueFull(retryAfterMs: number, message: string): AppError {
+  return new AppError('queue_full', 503, `${message}; retry in ${retryAfterMs} ms`, {
+    retryAfterSeconds: Math.max(1, retryAfterSeconds(retryAfterMs)),
+  });
+}
+
+/**
+ * Returns the error the HTTP layer answers with. A full queue is 503 + Retry-After here (the
+ * batcher's QueueFullError says 429; 429 is kept for rate limits so clients can tell the two).
+ */
+export function toSidecarError(err: unknown): unknown {
+  if (err instanceof QueueFullError) return queueFull(err.retryAfterMs, err.message);
+  return err;
+}
+
+/** Returns the record outcome of an error: its code, `backend_error` for a failed batch. */
+export function outcomeOf(err: unknown): string {
+  if (err instanceof RequestCancelledError) return 'cancelled';
+  if (!(err instanceof AppError)) return 'internal_error';
+  if (err.code === 'batch_failed' || err.code === 'batch_result_count') return 'backend_error';
+  if (err.code === 'invalid_body' || err.code === 'invalid_header') return 'invalid_request';
+  return err.code;
+}

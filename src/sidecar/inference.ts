@@ -1,0 +1,265 @@
+// One HTTP request through the sidecar: rate limit, cache, capacity, the batcher (one item per
+// prompt), and one SidecarRequestRecord per prompt, whatever the outcome.
+import type { Logger } from '../telemetry/logger';
+import { checkCapacity, outcomeOf, rateLimited, toSidecarError } from './admission';
+import type { Backend, CompletionRequest, CompletionResult } from './backend';
+import type { BatchedResult } from './batcher';
+import type { ResponseCache } from './cache';
+import type { ModelPool } from './model-pool';
+import type { RequestRecorder, SidecarRequestRecord } from './request-record';
+import type { SidecarMetrics } from './server-metrics';
+import type { RateLimiter, RateLimitKeys } from './token-bucket';
+
+/** A cached answer. */
+export interface CachedAnswer {
+  text: string;
+  inputTokens: number;
+  outputTokens: number;
+}
+
+/** One prompt of a request; `cacheKey` is set only for a deterministic request. */
+export interface InferenceItem {
+  request: CompletionRequest;
+  cacheKey?: unknown;
+}
+
+/** What the route knows of the HTTP request. */
+export interface InferenceCall {
+  operation: SidecarRequestRecord['operation'];
+  model: string;
+  requestType: string;
+  rateKeys: RateLimitKeys;
+  startMs: number;
+  stream: boolean;
+  priority?: number;
+  timeoutMs: number;
+  /** Fires when the client goes away. */
+  signal: AbortSignal;
+  /** Called once admitted, before any token: which prompts the cache answers. */
+  onAdmitted?: (cacheHits: boolean[]) => void;
+  /** Streaming: item `index` produced `text`. */
+  onToken?: (index: number, text: string) => void;
+}
+
+/** One prompt's answer. */
+export interface InferenceResult extends CachedAnswer {
+  cacheHit: boolean;
+}
+
+/** What the pipeline needs. */
+export interface InferenceDeps {
+  backend: Backend;
+  pool: ModelPool;
+  cache?: ResponseCache<CachedAnswer>;
+  limiter?: RateLimiter;
+  metrics: SidecarMetrics;
+  recorder: RequestRecorder;
+  log?: Logger;
+  /** Epoch milliseconds (rate limits and records). */
+  now: () => number;
+}
+
+/** Returns the tokens a cached text is streamed as: each word with the space before it. */
+export function tokensOf(text: string): string[] {
+  return text.match(/\s*\S+/g) ?? (text === '' ? [] : [text]);
+}
+
+/** Runs a request's prompts; resolves with one result per prompt or rejects with an AppError. */
+export async function runInference(
+  deps: InferenceDeps,
+  call: InferenceCall,
+  items: readonly InferenceItem[],
+): Promise<InferenceResult[]> {
+  const outcomes: Array<Partial<SidecarRequestRecord>> = items.map(() => ({}));
+  try {
+    const results = await execute(deps, call, items, outcomes);
+    finish(deps, call, items, outcomes, 'ok');
+    return results;
+  } catch (raw) {
+    const err = toSidecarError(raw);
+    finish(deps, call, items, outcomes, outcomeOf(err));
+    throw err;
+  }
+}
+
+async function execute(
+  deps: InferenceDeps,
+  call: InferenceCall,
+  items: readonly InferenceItem[],
+  outcomes: Array<Partial<SidecarRequestRecord>>,
+): Promise<InferenceResult[]> {
+  const runtime = deps.pool.get(call.model);
+  if (deps.limiter !== undefined) {
+    const taken = deps.limiter.take(call.rateKeys, deps.now());
+    if (!taken.allowed) throw rateLimited(taken.retryAfterMs);
+  }
+  const version = deps.backend.modelVersion;
+  const cached = items.map((item) => lookup(deps, call.model, version, item));
+  const misses = items.flatMap((_item, i) => (cached[i] === undefined ? [i] : []));
+  if (misses.length > 0) checkCapacity(runtime, misses.length, call.timeoutMs);
+  call.onAdmitted?.(cached.map((answer) => answer !== undefined));
+  // Every miss is queued before anything is answered: a refusal comes before any byte is sent.
+  const controller = new AbortController();
+  const onClientGone = () => controller.abort(call.signal.reason);
+  call.signal.addEventListener('abort', onClientGone, { once: true });
+  if (call.signal.aborted) controller.abort(call.signal.reason);
+  const submitted = new Map<number, Promise<BatchedResult<CompletionResult>>>();
+  for (const i of misses) {
+    const item = items[i] as InferenceItem;
+    const onToken = call.onToken;
+    submitted.set(
+      i,
+      runtime.batcher.submit(
+        {
+          request: item.request,
+          ...(onToken === undefined
+            ? {}
+            : { onToken: (text: string) => tokenOut(deps, call, outcomes, i, text) }),
+        },
+        {
+          ...(call.priority === undefined ? {} : { priority: call.priority }),
+          timeoutMs: call.timeoutMs,
+          signal: controller.signal,
+        },
+      ),
+    );
+  }
+  try {
+    cached.forEach((answer, i) => {
+      if (answer === undefined) return;
+      for (const token of tokensOf(answer.text)) tokenOut(deps, call, outcomes, i, token);
+    });
+    return await Promise.all(
+      items.map(async (item, i): Promise<InferenceResult> => {
+        const answer = cached[i];
+        if (answer !== undefined) return done(deps, outcomes, i, { ...answer, cacheHit: true });
+        const batched = await (submitted.get(i) as Promise<BatchedResult<CompletionResult>>);
+        const value = batched.value;
+        Object.assign(outcomes[i] as object, {
+          queueMs: batched.queueMs,
+          batchSize: batched.batchSize,
+        });
+        const result = {
+          text: value.text,
+          inputTokens: value.inputTokens,
+          outputTokens: value.outputTokens,
+        };
+        if (item.cacheKey !== undefined)
+          deps.cache?.set(call.model, version, item.cacheKey, result);
+        return done(deps, outcomes, i, { ...result, cacheHit: false });
+      }),
+    );
+  } catch (err) {
+    // One prompt failed: the others of this request are no longer wanted.
+    controller.abort(err);
+    await Promise.allSettled(submitted.values());
+    throw err;
+  } finally {
+    call.signal.removeEventListener('abort', onClientGone);
+  }
+}
+
+function lookup(
+  deps: InferenceDeps,
+  model: string,
+  version: string,
+  item: InferenceItem,
+): CachedAnswer | undefined {
+  if (deps.cache === undefined || item.cacheKey === undefined) return undefined;
+  const answer = deps.cache.get(model, version, item.cacheKey);
+  deps.metrics.cacheLookups.inc({ model, result: answer === undefined ? 'miss' : 'hit' });
+  return answer;
+}
+
+function tokenOut(
+  deps: InferenceDeps,
+  call: InferenceCall,
+  outcomes: Array<Partial<SidecarRequestRecord>>,
+  i: number,
+  text: string,
+): void {
+  const outcome = outcomes[i] as Partial<SidecarRequestRecord>;
+  outcome.ttftMs ??= deps.now() - call.startMs;
+  call.onToken?.(i, text);
+}
+
+function done(
+  deps: InferenceDeps,
+  outcomes: Array<Partial<SidecarRequestRecord>>,
+  i: number,
+  result: InferenceResult,
+): InferenceResult {
+  Object.assign(outcomes[i] as object, {
+    cacheHit: result.cacheHit,
+    inputTokens: result.inputTokens,
+    outputTokens: result.outputTokens,
+    answeredMs: deps.now(),
+  });
+  return result;
+}
+
+function finish(
+  deps: InferenceDeps,
+  call: InferenceCall,
+  items: readonly InferenceItem[],
+  outcomes: Array<Partial<SidecarRequestRecord> & { answeredMs?: number }>,
+  outcome: string,
+): void {
+  const endMs = deps.now();
+  items.forEach((item, i) => {
+    const o = outcomes[i] as Partial<SidecarRequestRecord> & { answeredMs?: number };
+    const answered = o.answeredMs !== undefined;
+    const record: SidecarRequestRecord = {
+      operation: call.operation,
+      model: call.model,
+      modelVersion: deps.backend.modelVersion,
+      requestType: call.requestType,
+      startMs: call.startMs,
+      endMs,
+      queueMs: o.queueMs ?? null,
+      ttftMs: o.ttftMs ?? (answered && (o.outputTokens ?? 0) > 0 ? endMs - call.startMs : null),
+      batchSize: o.batchSize ?? null,
+      cacheHit: o.cacheHit ?? false,
+      inputTokens: o.inputTokens ?? item.request.inputTokens,
+      outputTokens: o.outputTokens ?? null,
+      outcome,
+      stream: call.stream,
+    };
+    recordOne(deps, record);
+  });
+}
+
+/** Counts and hands one record to the recorder (which must not throw; a throw is contained). */
+export function recordOne(
+  deps: Pick<InferenceDeps, 'metrics' | 'recorder' | 'log'>,
+  record: SidecarRequestRecord,
+): void {
+  deps.metrics.requests.inc({
+    model: record.model,
+    operation: record.operation,
+    outcome: record.outcome,
+  });
+  if (REJECTIONS.has(record.outcome))
+    deps.metrics.rejections.inc({ model: record.model, reason: record.outcome });
+  if (record.outcome === 'ok')
+    deps.metrics.requestDuration.observe(
+      { model: record.model, operation: record.operation },
+      (record.endMs - record.startMs) / 1000,
+    );
+  try {
+    deps.recorder(record);
+  } catch (err) {
+    // The recorder's contract is not to throw; a broken recorder must not fail the answer.
+    deps.log?.error({ err }, 'sidecar request recorder threw');
+  }
+}
+
+const REJECTIONS = new Set([
+  'rate_limited',
+  'shed',
+  'queue_full',
+  'closed',
+  'batcher_closed',
+  'invalid_request',
+  'model_not_found',
+]);

@@ -1,0 +1,117 @@
+// The sidecar in front of real upstreams on loopback: the local OpenAI completions server (a
+// batch is one list-prompt request) and a local KServe v2 server (a batch is one [B, 1] infer);
+// concurrent clients each get their own answer and the upstream sees batches larger than 1.
+import { createServer, type Server } from 'node:http';
+import { type OpenAiServer, startOpenAiServer } from '../../helpers/openai-server';
+import { closeSidecars, post, sseData, startTestSidecar } from '../../helpers/sidecar';
+
+afterEach(closeSidecars);
+
+describe('openai upstream', () => {
+  let upstream: OpenAiServer;
+  beforeAll(async () => {
+    upstream = await startOpenAiServer({ firstTokenMs: () => 10, tokenMs: 2 });
+  });
+  afterAll(() => upstream.close());
+
+  it('concurrent completions are batched into list prompts and each client gets its own', async () => {
+    const sidecar = await startTestSidecar(
+      { defaults: { max_queue_delay_ms: 10 } },
+      { config: { backend: 'openai', upstream: upstream.url } },
+    );
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        post(`${sidecar.url}/v1/completions`, { model: 'chimera', prompt: `q${i}`, max_tokens: 2 }),
+      ),
+    );
+    answers.forEach((answer, i) => {
+      expect(answer.status).toBe(200);
+      expect(answer.body.choices[0].text).toBe(`q${i}#0 q${i}#1`);
+    });
+    const sizes = upstream.bodies.map((b) => (Array.isArray(b.prompt) ? b.prompt.length : 1));
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(10);
+    expect(Math.max(...sizes)).toBeGreaterThan(1);
+  });
+
+  it('streams a chat through the upstream token by token', async () => {
+    const sidecar = await startTestSidecar(
+      {},
+      { config: { backend: 'openai', upstream: upstream.url } },
+    );
+    const res = await post(`${sidecar.url}/v1/chat/completions`, {
+      model: 'chimera',
+      messages: [{ role: 'user', content: 'hello' }],
+      max_tokens: 3,
+      stream: true,
+    });
+    const data = sseData(res.text);
+    expect(data.at(-1)).toBe('[DONE]');
+    const deltas = data.slice(0, -1).map((d) => JSON.parse(d).choices[0].delta.content ?? '');
+    expect(deltas).toHaveLength(4);
+    const prompt = 'user: hello\nassistant:';
+    expect(deltas.join('')).toBe(`${prompt}#0 ${prompt}#1 ${prompt}#2`);
+  });
+});
+
+describe('kserve upstream', () => {
+  let server: Server;
+  let url = '';
+  const batches: number[] = [];
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      if (req.url === '/v2/health/ready') return void res.writeHead(200).end();
+      let raw = '';
+      req.on('data', (c) => {
+        raw += c;
+      });
+      req.on('end', () => {
+        const body = JSON.parse(raw) as {
+          inputs: { name: string; shape: number[]; data: string[] }[];
+        };
+        const text = body.inputs.find((t) => t.name === 'text_input') as {
+          shape: number[];
+          data: string[];
+        };
+        batches.push(text.shape[0] as number);
+        const data = text.data.map((p) => p.toUpperCase());
+        setTimeout(() => {
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end(
+            JSON.stringify({
+              outputs: [{ name: 'text_output', shape: [data.length, 1], datatype: 'BYTES', data }],
+            }),
+          );
+        }, 20);
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const address = server.address();
+    url = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  it('concurrent [B, 1] infers are stacked into upstream batches; each row answered in order', async () => {
+    const sidecar = await startTestSidecar({}, { config: { backend: 'kserve', upstream: url } });
+    expect((await fetch(`${sidecar.url}/v2/health/ready`)).status).toBe(200);
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        post(`${sidecar.url}/v2/models/chimera/infer`, {
+          inputs: [
+            { name: 'text_input', shape: [2, 1], datatype: 'BYTES', data: [`a${i}`, `b${i}`] },
+          ],
+        }),
+      ),
+    );
+    answers.forEach((answer, i) => {
+      expect(answer.status).toBe(200);
+      expect(answer.body.outputs[0]).toEqual({
+        name: 'text_output',
+        datatype: 'BYTES',
+        shape: [2, 1],
+        data: [`A${i}`, `B${i}`],
+      });
+    });
+    expect(batches.reduce((a, b) => a + b, 0)).toBe(12);
+    expect(Math.max(...batches)).toBeGreaterThan(2);
+  });
+});

@@ -231,19 +231,21 @@ function finish(
 
 /** Counts and hands one record to the recorder (which must not throw; a throw is contained). */
 export function recordOne(
-  deps: Pick<InferenceDeps, 'metrics' | 'recorder' | 'log'>,
+  deps: Pick<InferenceDeps, 'metrics' | 'recorder' | 'log' | 'pool'>,
   record: SidecarRequestRecord,
 ): void {
+  // Only served models label metrics: names from refused requests would be unbounded.
+  const model = deps.pool.has(record.model) ? record.model : OTHER_MODEL;
   deps.metrics.requests.inc({
-    model: record.model,
+    model,
     operation: record.operation,
     outcome: record.outcome,
   });
   if (REJECTIONS.has(record.outcome))
-    deps.metrics.rejections.inc({ model: record.model, reason: record.outcome });
+    deps.metrics.rejections.inc({ model, reason: record.outcome });
   if (record.outcome === 'ok')
     deps.metrics.requestDuration.observe(
-      { model: record.model, operation: record.operation },
+      { model, operation: record.operation },
       (record.endMs - record.startMs) / 1000,
     );
   try {
@@ -254,11 +256,13 @@ export function recordOne(
   }
 }
 
+/** The metric label of a model that is not served (a 400 or 404 before it had a batcher). */
+export const OTHER_MODEL = '(other)';
+
 const REJECTIONS = new Set([
   'rate_limited',
   'shed',
   'queue_full',
-  'closed',
   'batcher_closed',
   'invalid_request',
   'model_not_found',

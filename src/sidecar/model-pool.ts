@@ -59,6 +59,11 @@ export class ModelPool {
     return runtime;
   }
 
+  /** Returns whether `model` has a batcher (a safe metric label: the set is bounded). */
+  has(model: string): boolean {
+    return this.runtimes.has(model);
+  }
+
   /** Returns the runtimes made so far. */
   all(): ModelRuntime[] {
     return [...this.runtimes.values()];

@@ -62,7 +62,7 @@ export function createSidecarMetrics(
     }),
     rejections: new Counter({
       name: 'insightagent_sidecar_rejections_total',
-      help: 'Requests refused before running, by reason (rate_limited, shed, queue_full, closed, invalid_request).',
+      help: 'Requests refused before running, by reason (rate_limited, shed, queue_full, batcher_closed, invalid_request, model_not_found).',
       labelNames: ['model', 'reason'],
       registers,
     }),

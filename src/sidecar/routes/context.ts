@@ -110,12 +110,14 @@ export class SseStream {
 
   /** Sends one `data:` event with the JSON of `value`. */
   send(value: unknown): void {
+    if (this.res.destroyed) return; // the client went away; its batch may still be running
     this.open();
     this.res.write(`data: ${JSON.stringify(value)}\n\n`);
   }
 
   /** Sends `data: [DONE]` and ends the response. */
   done(): void {
+    if (this.res.destroyed) return;
     this.open();
     this.res.end('data: [DONE]\n\n');
   }

@@ -264,6 +264,46 @@ describe('admission', () => {
   });
 });
 
+describe('deadlines', () => {
+  it('sheds early with 503 + Retry-After when the predicted wait exceeds the timeout', async () => {
+    const sidecar = await startTestSidecar({ defaults: { max_batch_size: 1 } });
+    const url = `${sidecar.url}/v1/completions`;
+    const body = { model: 'm', prompt: 'a', max_tokens: 1 };
+    expect((await post(url, body)).status).toBe(200); // one batch (~22 ms) sets the estimate
+    const shed = await post(url, body, { 'x-request-timeout-ms': '5' });
+    expect(shed.status).toBe(503);
+    expect(shed.body.error.code).toBe('shed');
+    expect(shed.headers.get('retry-after')).toBe('1');
+    expect((await post(url, body, { 'x-request-timeout-ms': '5000' })).status).toBe(200);
+    expect(sidecar.records.map((r) => r.outcome)).toEqual(['ok', 'shed', 'ok']);
+  });
+
+  it('a request still unanswered at its x-request-timeout-ms gets 504', async () => {
+    const backend = gatedBackend();
+    const sidecar = await startTestSidecar({}, { backend });
+    const res = await post(
+      `${sidecar.url}/v1/completions`,
+      { model: 'm', prompt: 'a' },
+      {
+        'x-request-timeout-ms': '50',
+      },
+    );
+    expect([res.status, res.body.error.code]).toEqual([504, 'request_timeout']);
+    expect(sidecar.records[0]).toMatchObject({ outcome: 'request_timeout', batchSize: null });
+    backend.release();
+  });
+
+  it('a model not in the models: list is a 404, counted under the (other) label', async () => {
+    const sidecar = await startTestSidecar({ models: { m: {} } });
+    const res = await post(`${sidecar.url}/v1/completions`, { model: 'nope', prompt: 'a' });
+    expect([res.status, res.body.error.code]).toEqual([404, 'model_not_found']);
+    expect(sidecar.records[0]).toMatchObject({ model: 'nope', outcome: 'model_not_found' });
+    expect(await metricsText(sidecar.url)).toContain(
+      'insightagent_sidecar_rejections_total{model="(other)",reason="model_not_found"} 1',
+    );
+  });
+});
+
 describe('cache', () => {
   it('answers the second identical deterministic request from the cache, streamed or not; flush empties it', async () => {
     const sidecar = await startTestSidecar();

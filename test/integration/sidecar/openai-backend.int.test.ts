@@ -39,11 +39,14 @@ it('one list-prompt request per batch; each prompt its own answer and TTFT', asy
     ['c#0 c#1 c#2', 3],
   ]);
   expect(streamed.filter(([i]) => i === 1).map(([, t]) => t)).toEqual(['b#0', ' b#1']);
-  // Per-index TTFT: ~20, ~60, ~100 ms; each at least its schedule, in order, 30+ ms apart.
+  // Per-index TTFT: ~20, ~60, ~100 ms; each at least its schedule, in order, 40 ms apart by
+  // schedule (20+ allowed: timers on a loaded machine wake late by some milliseconds).
   const ttft = results.map((r) => r.ttftMs);
   expect(ttft[0]).toBeGreaterThanOrEqual(19);
-  expect((ttft[1] as number) - (ttft[0] as number)).toBeGreaterThan(30);
-  expect((ttft[2] as number) - (ttft[1] as number)).toBeGreaterThan(30);
+  expect((ttft[1] as number) - (ttft[0] as number)).toBeGreaterThan(20);
+  expect((ttft[2] as number) - (ttft[1] as number)).toBeGreaterThan(20);
+  expect(ttft[1]).toBeGreaterThanOrEqual(59);
+  expect(ttft[2]).toBeGreaterThanOrEqual(99);
   for (const r of results) expect(r.durationMs).toBeGreaterThanOrEqual(r.ttftMs);
 });
 

@@ -44,6 +44,8 @@ export interface InferenceCall {
 /** One prompt's answer. */
 export interface InferenceResult extends CachedAnswer {
   cacheHit: boolean;
+  /** How a batched answer was served (absent for a cache hit): for the Server-Timing header. */
+  batch?: { size: number; queueMs: number; backendMs: number };
 }
 
 /** What the pipeline needs. */
@@ -146,7 +148,12 @@ async function execute(
         };
         if (item.cacheKey !== undefined)
           deps.cache?.set(call.model, version, item.cacheKey, result);
-        return done(deps, outcomes, i, { ...result, cacheHit: false });
+        const batch = {
+          size: batched.batchSize,
+          queueMs: batched.queueMs,
+          backendMs: value.durationMs,
+        };
+        return done(deps, outcomes, i, { ...result, cacheHit: false, batch });
       }),
     );
   } catch (err) {

@@ -115,6 +115,13 @@ async function serve(
     throw err;
   }
   if (stream === undefined) {
+    const batch = results.length === 1 ? results[0]?.batch : undefined;
+    // One batched prompt: how long it queued and how long its batch took on the backend.
+    if (batch !== undefined)
+      res.setHeader(
+        'server-timing',
+        `queue;dur=${batch.queueMs}, backend;dur=${batch.backendMs}, batch;desc="size ${batch.size}"`,
+      );
     res.json(shape.answer(results));
     return;
   }

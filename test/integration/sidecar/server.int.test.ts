@@ -314,6 +314,12 @@ describe('cache', () => {
     const second = await post(url, { ...body, user: 'someone' });
     expect(second.headers.get('x-cache')).toBe('hit');
     expect(second.body.choices[0].text).toBe(first.body.choices[0].text);
+    // A batched answer tells its queue time, backend time (bench: 20 + 2 x 1 ms) and batch size;
+    // a cache hit was not batched.
+    expect(first.headers.get('server-timing')).toMatch(
+      /^queue;dur=[\d.]+, backend;dur=22, batch;desc="size 1"$/,
+    );
+    expect(second.headers.get('server-timing')).toBeNull();
     const streamed = await post(url, { ...body, stream: true });
     expect(streamed.headers.get('x-cache')).toBe('hit');
     const chunks = sseData(streamed.text)

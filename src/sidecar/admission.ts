@@ -27,16 +27,19 @@ export function priorityFrom(headers: Headers, levels: number): number | undefin
   return value;
 }
 
-/** Returns the `x-request-timeout-ms`, else `fallback`; 400 naming the header when not positive. */
+/** The longest delay a Node timer keeps (2^31 - 1 ms, ~24.8 days); longer ones fire at once. */
+export const MAX_TIMER_MS = 2_147_483_647;
+
+/** Returns the `x-request-timeout-ms`, else `fallback`; 400 naming the header when not 1..2^31-1. */
 export function timeoutFrom(headers: Headers, fallback: number): number {
   const text = header(headers, 'x-request-timeout-ms');
   if (text === undefined) return fallback;
   const value = Number(text);
-  if (!/^\d+$/.test(text) || !(value > 0))
+  if (!/^\d+$/.test(text) || !(value > 0) || value > MAX_TIMER_MS)
     throw new AppError(
       'invalid_header',
       400,
-      `x-request-timeout-ms: expected a positive integer of milliseconds, got "${text}"`,
+      `x-request-timeout-ms: expected a whole number of milliseconds from 1 to ${MAX_TIMER_MS}, got "${text}"`,
     );
   return value;
 }

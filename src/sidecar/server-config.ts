@@ -12,13 +12,13 @@ const positiveInt = z.number().int().positive();
 const batcherSchema = z.strictObject({
   max_batch_size: positiveInt.default(8),
   preferred_batch_sizes: z.array(positiveInt).default([]),
-  max_queue_delay_ms: z.number().nonnegative().default(5),
+  max_queue_delay_ms: z.number().nonnegative().max(2_147_483_647).default(5),
   priority_levels: positiveInt.default(1),
   default_priority: z.number().int().nonnegative().optional(),
   max_queue_size: positiveInt.default(1024),
   max_in_flight: positiveInt.default(1),
   /** Default per-request timeout; `x-request-timeout-ms` overrides it. */
-  timeout_ms: z.number().positive().default(30_000),
+  timeout_ms: z.number().positive().max(2_147_483_647).default(30_000),
 });
 
 const rateSchema = z.strictObject({

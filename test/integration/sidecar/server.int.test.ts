@@ -205,6 +205,14 @@ describe('validation', () => {
       'x-request-timeout-ms': '-1',
     });
     expect(slow.body.error.message).toContain('x-request-timeout-ms');
+    // Past 2^31 - 1 ms a Node timer fires at once: refused, not timed out in a millisecond.
+    const huge = await post(`${sidecar.url}/v1/completions`, body, {
+      'x-request-timeout-ms': '3000000000',
+    });
+    expect([huge.status, huge.body.error.message]).toEqual([
+      400,
+      'x-request-timeout-ms: expected a whole number of milliseconds from 1 to 2147483647, got "3000000000"',
+    ]);
   });
 });
 

@@ -3,19 +3,16 @@
 // proto exporters for one model and the OTLP JSON exporters for another; the summary API must
 // return exactly the counts and means sent, and quantiles within 1 %.
 import { join } from 'node:path';
-import { freePort } from '../helpers/net';
 import {
   type Cli,
   cleanEnv,
   killAll,
   ROOT,
   removeTempDirs,
-  startCli,
   startNode,
+  startServe,
   stop,
-  tempDir,
   waitForExit,
-  waitForHttp,
 } from '../helpers/spawn-cli';
 
 const SPANS = 300;
@@ -76,21 +73,10 @@ let apiBase = '';
 let otlpBase = '';
 
 beforeAll(async () => {
-  const api = await freePort();
-  let otlp = await freePort();
-  while (otlp === api) otlp = await freePort();
-  apiBase = `http://127.0.0.1:${api}`;
-  otlpBase = `http://127.0.0.1:${otlp}`;
-  serve = startCli(
-    ['serve'],
-    cleanEnv({
-      INSIGHTAGENT_DATA_DIR: await tempDir('otel-sdk'),
-      INSIGHTAGENT_API_PORT: String(api),
-      INSIGHTAGENT_OTLP_PORT: String(otlp),
-      LOG_LEVEL: 'warn',
-    }),
-  );
-  await waitForHttp(serve, `${apiBase}/readyz`, { status: 200, timeoutMs: 20_000 });
+  const started = await startServe('otel-sdk');
+  serve = started.cli;
+  apiBase = started.apiBase;
+  otlpBase = started.otlpBase;
 });
 
 afterAll(async () => {

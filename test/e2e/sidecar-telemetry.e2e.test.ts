@@ -14,12 +14,10 @@ import {
   killAll,
   ROOT,
   removeTempDirs,
-  startCli,
   startNode,
+  startServe,
   stop,
-  tempDir,
   waitForExit,
-  waitForHttp,
 } from '../helpers/spawn-cli';
 
 const COUNT = 200;
@@ -48,21 +46,10 @@ let apiBase = '';
 let otlpBase = '';
 
 beforeAll(async () => {
-  const api = await freePort();
-  let otlp = await freePort();
-  while (otlp === api) otlp = await freePort();
-  apiBase = `http://127.0.0.1:${api}`;
-  otlpBase = `http://127.0.0.1:${otlp}`;
-  serve = startCli(
-    ['serve'],
-    cleanEnv({
-      INSIGHTAGENT_DATA_DIR: await tempDir('sidecar-telemetry'),
-      INSIGHTAGENT_API_PORT: String(api),
-      INSIGHTAGENT_OTLP_PORT: String(otlp),
-      LOG_LEVEL: 'warn',
-    }),
-  );
-  await waitForHttp(serve, `${apiBase}/readyz`, { status: 200, timeoutMs: 20_000 });
+  const started = await startServe('sidecar-telemetry');
+  serve = started.cli;
+  apiBase = started.apiBase;
+  otlpBase = started.otlpBase;
 });
 
 afterAll(async () => {

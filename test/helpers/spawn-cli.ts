@@ -5,6 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { freePort } from './net';
 
 /** The repository root and the CLI entry point the tests start. */
 export const ROOT = join(__dirname, '..', '..');
@@ -167,4 +168,30 @@ async function kill(cli: Cli): Promise<void> {
 /** Kills every child still running and waits until they are gone; for afterEach. */
 export async function killAll(): Promise<void> {
   await Promise.all([...running].map(kill));
+}
+
+/** A running `insightagent serve` on free loopback ports, with its embedded store in a temp dir. */
+export interface ServeUnderTest {
+  cli: Cli;
+  apiBase: string;
+  otlpBase: string;
+}
+
+/** Starts `insightagent serve` (data in a fresh temp dir named after `name`) and waits for /readyz. */
+export async function startServe(name: string): Promise<ServeUnderTest> {
+  const api = await freePort();
+  let otlp = await freePort();
+  while (otlp === api) otlp = await freePort();
+  const cli = startCli(
+    ['serve'],
+    cleanEnv({
+      INSIGHTAGENT_DATA_DIR: await tempDir(name),
+      INSIGHTAGENT_API_PORT: String(api),
+      INSIGHTAGENT_OTLP_PORT: String(otlp),
+      LOG_LEVEL: 'warn',
+    }),
+  );
+  const apiBase = `http://127.0.0.1:${api}`;
+  await waitForHttp(cli, `${apiBase}/readyz`, { status: 200, timeoutMs: 20_000 });
+  return { cli, apiBase, otlpBase: `http://127.0.0.1:${otlp}` };
 }

@@ -2,7 +2,7 @@
 // of it. A run replayed for the same window replaces its rows (same report id).
 import { z } from 'zod';
 import type { FeatureResult } from '../../drift/compare';
-import type { DriftReport } from '../../drift/report';
+import type { DriftReport, ReportReference } from '../../drift/report';
 import type { Store } from '../store';
 
 /** Stores a report: its results first, then the report row that lists it. */
@@ -90,7 +90,7 @@ export interface DriftReportSummary {
   monitor: string;
   createdAtMs: number;
   current: { fromMs: number; toMs: number };
-  reference: { profileId: string; fromMs?: number; toMs?: number; description: string };
+  reference: ReportReference;
   features: number;
   drifted: number;
   insufficient: number;

@@ -66,12 +66,19 @@ export function predictedWaitMs(runtime: ModelRuntime, joining: number): number 
 }
 
 /**
- * Throws 503 when `joining` requests should not be queued: the predicted wait exceeds their
- * timeout (shed early), or the queue has no room for all of them (a list is admitted whole).
+ * Throws 413 when `joining` requests are more than the queue can ever hold (retrying cannot help),
+ * 503 when they should not be queued now: the predicted wait exceeds their timeout (shed early),
+ * or the queue has no room for all of them (a list, or a KServe batch, is admitted whole).
  */
 export function checkCapacity(runtime: ModelRuntime, joining: number, timeoutMs: number): void {
   const { queueDepth } = runtime.batcher.stats();
   const { max_queue_size, max_batch_size, max_in_flight, max_queue_delay_ms } = runtime.options;
+  if (joining > max_queue_size)
+    throw new AppError(
+      'payload_too_large',
+      413,
+      `${joining} prompts (list items or KServe rows) in one request, more than max_queue_size ${max_queue_size} of model "${runtime.name}": send at most ${max_queue_size} per request`,
+    );
   if (queueDepth + joining > max_queue_size) {
     const retryMs = estimateRetryAfterMs({
       queued: queueDepth,

@@ -61,9 +61,12 @@ export interface InferenceDeps {
   now: () => number;
 }
 
-/** Returns the tokens a cached text is streamed as: each word with the space before it. */
+/**
+ * Returns the tokens a cached text is streamed as: each word with the space before it, the text's
+ * trailing whitespace on the last one; joined, they are the text.
+ */
 export function tokensOf(text: string): string[] {
-  return text.match(/\s*\S+/g) ?? (text === '' ? [] : [text]);
+  return text.match(/\s*\S+(?:\s+$)?/g) ?? (text === '' ? [] : [text]);
 }
 
 /** Runs a request's prompts; resolves with one result per prompt or rejects with an AppError. */

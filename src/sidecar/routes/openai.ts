@@ -99,7 +99,8 @@ async function serve(
   items: InferenceItem[],
   shape: {
     chunk: (index: number, text: string) => unknown;
-    last: (index: number, result: InferenceResult) => unknown;
+    /** The events that end choice `index` (its finish reason). */
+    last: (index: number, result: InferenceResult) => unknown[];
     answer: (results: InferenceResult[]) => unknown;
   },
 ): Promise<void> {
@@ -126,7 +127,7 @@ async function serve(
     return;
   }
   results.forEach((result, i) => {
-    stream.send(shape.last(i, result));
+    for (const event of shape.last(i, result)) stream.send(event);
   });
   stream.done();
 }
@@ -166,10 +167,9 @@ export function openaiRoutes(deps: RouteDeps): Router {
       prompts.map((p) => item(body.model, p, body)),
       {
         chunk: (index, text) => ({ ...head, choices: [choice(index, text, null)] }),
-        last: (index, r) => ({
-          ...head,
-          choices: [choice(index, '', finishReason(r, body.max_tokens))],
-        }),
+        last: (index, r) => [
+          { ...head, choices: [choice(index, '', finishReason(r, body.max_tokens))] },
+        ],
         answer: (results) => ({
           ...head,
           choices: results.map((r, i) => choice(i, r.text, finishReason(r, body.max_tokens))),
@@ -216,7 +216,12 @@ export function openaiRoutes(deps: RouteDeps): Router {
           first = false;
           return chunk(delta, null);
         },
-        last: (_index, r) => chunk({}, finishReason(r, maxTokens)),
+        last: (_index, r) => {
+          // No token came: the role still goes first, as OpenAI always sends it.
+          const role = first ? [chunk({ role: 'assistant', content: '' }, null)] : [];
+          first = false;
+          return [...role, chunk({}, finishReason(r, maxTokens))];
+        },
         answer: (results) => {
           const r = results[0] as InferenceResult;
           return {

@@ -96,6 +96,16 @@ it('a cached text streams as words with the space before each', () => {
   expect(tokensOf('')).toEqual([]);
 });
 
+it.each([
+  ['tok tok ', ['tok', ' tok ']],
+  ['a\n\n', ['a\n\n']],
+  [' a b\t', [' a', ' b\t']],
+  ['   ', ['   ']],
+])('a cached text %j streams whole, trailing whitespace on the last token', (text, tokens) => {
+  expect(tokensOf(text)).toEqual(tokens);
+  expect(tokensOf(text).join('')).toBe(text);
+});
+
 describe('configuration', () => {
   it('fills defaults', () => {
     const config = parseSidecarFile({ models: { m: { max_batch_size: 4 } } }, 'f.yaml');

@@ -3,6 +3,7 @@
 // from every applicable bucket or from none.
 // Written here because no npm library fits: `limiter` reads its own clock (no injected time) and
 // reports no retry-after; `bottleneck` is a job scheduler driven by real timers.
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 
 /** Refill rate (tokens per second) and burst (bucket capacity) of one bucket. */
@@ -111,7 +112,11 @@ export const rateLimiterConfigSchema = z.object({
   idleTtlMs: z.number().int().positive().default(60_000),
   /** Idle buckets are swept at most this often, from within `take`. */
   sweepIntervalMs: z.number().int().positive().default(10_000),
-  /** Hard cap per dimension; past it the least recently used bucket is dropped. */
+  /**
+   * Hard cap per dimension. A new key past it replaces a bucket idle (full) for longer than
+   * `idleTtlMs`, as the sweep would, or else shares one overflow bucket: rotating keys can neither
+   * grow memory nor get a fresh bucket each.
+   */
   maxBucketsPerDimension: z.number().int().positive().default(10_000),
 });
 
@@ -129,6 +134,8 @@ export class RateLimiter {
   readonly config: RateLimiterConfig;
   // Per dimension, buckets by key in least-recently-used-first order (Map keeps insertion order).
   private readonly buckets = new Map<string, Map<string, TokenBucket>>();
+  // Per dimension, the bucket new keys share while the table is full of buckets in use.
+  private readonly overflow = new Map<string, TokenBucket>();
   private lastSweepMs = Number.NEGATIVE_INFINITY;
 
   constructor(config: RateLimiterConfigInput) {
@@ -184,25 +191,72 @@ export class RateLimiter {
 
   private bucketFor(dimension: string, key: string, nowMs: number): TokenBucket {
     const byKey = this.buckets.get(dimension) as Map<string, TokenBucket>;
-    let bucket = byKey.get(key);
-    if (bucket) {
-      byKey.delete(key); // re-insert: most recently used last
-    } else {
-      bucket = new TokenBucket(this.rateFor(dimension, key), nowMs);
-      // Dropping a bucket that is not full refunds its tokens: only under a flood of distinct
-      // keys (more than the cap within one idle TTL), where bounded memory matters more.
-      const oldest = byKey.keys().next();
-      if (byKey.size >= this.config.maxBucketsPerDimension && !oldest.done)
-        byKey.delete(oldest.value);
+    const stored = storedKey(key);
+    const known = byKey.get(stored);
+    if (known) {
+      byKey.delete(stored); // re-insert: most recently used last
+      byKey.set(stored, known);
+      return known;
     }
-    byKey.set(key, bucket);
+    const overridden = this.config.dimensions[dimension]?.overrides[key] !== undefined;
+    // Configured overrides are few and always get their own bucket (the table may exceed the cap
+    // by their number); any other new key past the cap must not get a fresh, full bucket.
+    if (
+      byKey.size >= this.config.maxBucketsPerDimension &&
+      !dropIdle(byKey, nowMs, this.config.idleTtlMs) &&
+      !overridden
+    )
+      return this.overflowBucket(dimension, nowMs);
+    const bucket = new TokenBucket(this.rateFor(dimension, key), nowMs);
+    byKey.set(stored, bucket);
+    return bucket;
+  }
+
+  private overflowBucket(dimension: string, nowMs: number): TokenBucket {
+    let bucket = this.overflow.get(dimension);
+    if (bucket === undefined) {
+      bucket = new TokenBucket(this.config.dimensions[dimension]?.default as BucketRate, nowMs);
+      this.overflow.set(dimension, bucket);
+    }
     return bucket;
   }
 }
 
+// How many of the least recently used buckets a new key looks at for an idle one to replace.
+const DROP_SCAN = 8;
+// Keys longer than this are kept as their SHA-256 (an Authorization header may be kilobytes).
+const MAX_KEY_CHARS = 128;
+
+function storedKey(key: string): string {
+  if (key.length <= MAX_KEY_CHARS) return key;
+  return `sha256:${createHash('sha256').update(key).digest('base64url')}`;
+}
+
+// Drops the least recently used bucket that has been full for longer than `idleTtlMs`, if one of
+// the first few has (a full bucket is the same as a new one: no client gains a token). Buckets
+// full for less stay, so a client inventing keys waits the TTL for a slot of its own.
+// Returns whether one was dropped.
+function dropIdle(byKey: Map<string, TokenBucket>, nowMs: number, idleTtlMs: number): boolean {
+  let scanned = 0;
+  for (const [key, bucket] of byKey) {
+    if (scanned++ >= DROP_SCAN) return false;
+    if (nowMs - bucket.fullSinceMs(nowMs) > idleTtlMs) {
+      byKey.delete(key);
+      return true;
+    }
+  }
+  return false;
+}
+
+/** The `x-request-type` key of a request without the header: one shared bucket. */
+export const DEFAULT_REQUEST_TYPE = 'default';
+/** The API key of a request without `Authorization`: one shared bucket. */
+export const ANONYMOUS_API_KEY = 'anonymous';
+
 /**
- * Returns the rate-limit keys of an HTTP request: `requestType` from `x-request-type`, `apiKey`
- * from `Authorization` (the token after "Bearer ", or the whole value). Header names lower-case.
+ * Returns the rate-limit keys of an HTTP request: `requestType` from `x-request-type` (missing:
+ * `default`), `apiKey` from `Authorization` (the token after "Bearer ", or the whole value;
+ * missing: `anonymous`), so a client without the headers is limited too. Header names lower-case.
  */
 export function rateLimitKeysFromHeaders(
   headers: Record<string, string | string[] | undefined>,
@@ -211,5 +265,8 @@ export function rateLimitKeysFromHeaders(
     (Array.isArray(value) ? value[0] : value)?.trim() || undefined;
   const auth = first(headers.authorization);
   const bearer = auth?.match(/^Bearer\s+(.+)$/i)?.[1];
-  return { requestType: first(headers['x-request-type']), apiKey: bearer ?? auth };
+  return {
+    requestType: first(headers['x-request-type']) ?? DEFAULT_REQUEST_TYPE,
+    apiKey: bearer ?? auth ?? ANONYMOUS_API_KEY,
+  };
 }

@@ -48,3 +48,29 @@ describe('more prompts than max_queue_size', () => {
     expect((await infer(4)).status).toBe(200);
   });
 });
+
+describe('rate limits without the headers', () => {
+  it('clients without x-request-type or Authorization share one bucket per dimension', async () => {
+    const now = 1_000_000;
+    const sidecar = await startTestSidecar(
+      {
+        rate_limits: {
+          api_key: { default: { rate_per_sec: 0.5, burst: 1 } },
+          request_type: { default: { rate_per_sec: 0.25, burst: 2 } },
+        },
+      },
+      { now: () => now },
+    );
+    const ask = (headers: Record<string, string> = {}) =>
+      post(`${sidecar.url}/v1/completions`, { model: 'm', prompt: 'a', max_tokens: 1 }, headers);
+    expect((await ask()).status).toBe(200);
+    // No Authorization: the one `anonymous` API-key bucket (burst 1) is empty now.
+    const anonymous = await ask();
+    expect([anonymous.status, anonymous.headers.get('retry-after')]).toEqual([429, '2']);
+    // A key of its own passes the API-key limit, but no x-request-type is the `default` type,
+    // whose bucket (burst 2) the first request already took from.
+    expect((await ask({ authorization: 'Bearer k1' })).status).toBe(200);
+    const untyped = await ask({ authorization: 'Bearer k2' });
+    expect([untyped.status, untyped.headers.get('retry-after')]).toEqual([429, '4']);
+  });
+});

@@ -235,15 +235,69 @@ describe('RateLimiter memory bound', () => {
     expect(limiter.take({ apiKey: 'slow' }, T0 + 60_000).allowed).toBe(false);
   });
 
-  it('caps the buckets per dimension, dropping the least recently used', () => {
-    const limiter = new RateLimiter({ ...config, maxBucketsPerDimension: 3 });
+  it('caps the buckets per dimension: an idle bucket is replaced, else new keys share one overflow bucket', () => {
+    // No periodic sweep during the test: only a new key past the cap drops a bucket.
+    const limiter = new RateLimiter({
+      ...config,
+      maxBucketsPerDimension: 3,
+      sweepIntervalMs: 3_600_000,
+    });
     for (const key of ['a', 'b', 'c']) limiter.take({ apiKey: key }, T0);
-    limiter.take({ apiKey: 'a' }, T0 + 1); // a is now the most recently used
-    limiter.take({ apiKey: 'd' }, T0 + 2); // drops b
+    limiter.take({ apiKey: 'a' }, T0 + 1); // order now b, c, a
+    limiter.take({ apiKey: 'b' }, T0 + 1); // order now c, a, b
+    // The table is full and no bucket is idle: d goes to the overflow bucket.
+    expect(limiter.take({ apiKey: 'd' }, T0 + 2).allowed).toBe(true);
     expect(limiter.size()).toEqual({ apiKey: 3 });
-    // a and c kept their state (empty); b comes back as a new, full bucket.
-    expect(limiter.take({ apiKey: 'c' }, T0 + 3).allowed).toBe(false);
-    expect(limiter.take({ apiKey: 'b' }, T0 + 3).allowed).toBe(true);
+    // b kept its state (empty): rotating to new keys does not refund it.
+    expect(limiter.take({ apiKey: 'b' }, T0 + 3).allowed).toBe(false);
+    // e shares the overflow bucket d emptied.
+    expect(limiter.take({ apiKey: 'e' }, T0 + 3)).toEqual({ allowed: false, retryAfterMs: 99 });
+    // c has been full since T0 + 100: idle exactly the TTL (1000 ms) at T0 + 1100, so it stays.
+    expect(limiter.take({ apiKey: 'f' }, T0 + 1100).allowed).toBe(true); // the overflow bucket
+    expect(limiter.take({ apiKey: 'g' }, T0 + 1100).allowed).toBe(false);
+    // One millisecond later c is idle longer than the TTL: h takes its place with a bucket of its own.
+    expect(limiter.take({ apiKey: 'h' }, T0 + 1101).allowed).toBe(true);
+    expect(limiter.take({ apiKey: 'h' }, T0 + 1101).allowed).toBe(false);
+    expect(limiter.size()).toEqual({ apiKey: 3 });
+  });
+
+  it('rotating a fresh key per request cannot escape the limit nor grow the table', () => {
+    const limiter = new RateLimiter({
+      dimensions: { apiKey: { default: { ratePerSec: 1, burst: 1 } } },
+      maxBucketsPerDimension: 50,
+    });
+    // 10 000 requests over 10 s, each with a key never seen before.
+    let admitted = 0;
+    for (let i = 0; i < 10_000; i++)
+      if (limiter.take({ apiKey: `rotated-${i}` }, T0 + i).allowed) admitted++;
+    // At most: the 50 own buckets' bursts, their refill, and the overflow bucket's burst and refill.
+    expect(admitted).toBeLessThanOrEqual(50 + 10 + 1 + 10);
+    expect(limiter.size()).toEqual({ apiKey: 50 });
+  });
+
+  it('a key overridden in the configuration always gets its own bucket, even when the table is full', () => {
+    const limiter = new RateLimiter({
+      dimensions: {
+        apiKey: {
+          default: { ratePerSec: 0.001, burst: 1 },
+          overrides: { gold: { ratePerSec: 0.001, burst: 3 } },
+        },
+      },
+      maxBucketsPerDimension: 2,
+    });
+    limiter.take({ apiKey: 'x' }, T0);
+    limiter.take({ apiKey: 'y' }, T0);
+    const gold = Array.from({ length: 4 }, () => limiter.take({ apiKey: 'gold' }, T0).allowed);
+    expect(gold).toEqual([true, true, true, false]);
+  });
+
+  it('keeps a long key as its hash: distinct long keys keep distinct buckets', () => {
+    const limiter = new RateLimiter(config);
+    const long = (c: string) => c.repeat(8_000);
+    expect(limiter.take({ apiKey: long('a') }, T0).allowed).toBe(true);
+    expect(limiter.take({ apiKey: long('a') }, T0).allowed).toBe(false);
+    expect(limiter.take({ apiKey: long('b') }, T0).allowed).toBe(true);
+    expect(limiter.size()).toEqual({ apiKey: 2 });
   });
 });
 
@@ -253,10 +307,12 @@ describe('rateLimitKeysFromHeaders', () => {
       { 'x-request-type': 'chat', authorization: 'Bearer sk-1' },
       { requestType: 'chat', apiKey: 'sk-1' },
     ],
-    [{ authorization: 'bearer   sk-2 ' }, { requestType: undefined, apiKey: 'sk-2' }],
-    [{ authorization: 'sk-raw' }, { requestType: undefined, apiKey: 'sk-raw' }],
-    [{ 'x-request-type': ['embed', 'chat'] }, { requestType: 'embed', apiKey: undefined }],
-    [{ 'x-request-type': '  ' }, { requestType: undefined, apiKey: undefined }],
+    [{ authorization: 'bearer   sk-2 ' }, { requestType: 'default', apiKey: 'sk-2' }],
+    [{ authorization: 'sk-raw' }, { requestType: 'default', apiKey: 'sk-raw' }],
+    [{ 'x-request-type': ['embed', 'chat'] }, { requestType: 'embed', apiKey: 'anonymous' }],
+    // A missing or blank header is one shared key, so it is limited like any other.
+    [{ 'x-request-type': '  ' }, { requestType: 'default', apiKey: 'anonymous' }],
+    [{}, { requestType: 'default', apiKey: 'anonymous' }],
   ])('%j -> %j', (headers, keys) => {
     expect(rateLimitKeysFromHeaders(headers)).toEqual(keys);
   });

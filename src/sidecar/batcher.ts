@@ -40,6 +40,8 @@ export interface SubmitOptions {
 export interface BatchedResult<O> {
   value: O;
   queueMs: number;
+  /** The part of queueMs spent while every in-flight slot was busy (waiting for the device). */
+  deviceWaitMs: number;
   batchSize: number;
   batchId: number;
 }
@@ -58,6 +60,9 @@ interface RunningBatch<I, O> {
   id: number;
   requests: Pending<I, O>[];
   startedAt: number;
+  /** Since when the in-flight slot this batch took had been free. */
+  slotFreeSince: number;
+  endedAt?: number;
   controller: AbortController;
   waiting: number;
   done: boolean;
@@ -79,6 +84,8 @@ export class Batcher<I, O> {
   private delayTimer: NodeJS.Timeout | undefined;
   private delayDeadline: number | undefined;
   private pumpScheduled = false;
+  /** Since when an in-flight slot has been free (undefined while all are taken). */
+  private slotFreeSince: number | undefined;
   private closed = false;
   private closing: Promise<void> | undefined;
 
@@ -89,6 +96,7 @@ export class Batcher<I, O> {
   ) {
     this.options = resolveBatcherOptions(options);
     this.queue = new PriorityQueue(this.options.priorityLevels);
+    this.slotFreeSince = clock.now();
   }
 
   /** Returns a promise of this item's own result, or rejects with a batcher error. */
@@ -288,10 +296,12 @@ export class Batcher<I, O> {
   }
 
   private dispatch(requests: Pending<I, O>[]): void {
+    const startedAt = this.clock.now();
     const batch: RunningBatch<I, O> = {
       id: ++this.batchSeq,
       requests,
-      startedAt: this.clock.now(),
+      startedAt,
+      slotFreeSince: this.slotFreeSince ?? startedAt,
       controller: new AbortController(),
       waiting: requests.length,
       done: false,
@@ -305,9 +315,13 @@ export class Batcher<I, O> {
       (this.counters.batchSizes[requests.length] ?? 0) + 1;
     const run = this.run(batch).finally(() => {
       this.running.delete(run);
+      // The device freed up when the batch returned, not when its callers were answered.
+      if (this.running.size === this.options.maxInFlight - 1)
+        this.slotFreeSince = batch.endedAt ?? this.clock.now();
       this.schedulePump();
     });
     this.running.add(run);
+    if (this.running.size >= this.options.maxInFlight) this.slotFreeSince = undefined;
   }
 
   /** Runs one batch and hands each still-waiting caller its own result or the batch's error. */
@@ -323,7 +337,8 @@ export class Batcher<I, O> {
       failure = new BatchFailedError(batch.id, err);
     }
     batch.done = true;
-    this.recordDuration(this.clock.now() - batch.startedAt);
+    batch.endedAt = this.clock.now();
+    this.recordDuration(batch.endedAt - batch.startedAt);
     if (failure !== undefined) {
       for (const pending of batch.requests) this.fail(pending, failure, rejectReason(failure));
       return;
@@ -336,9 +351,11 @@ export class Batcher<I, O> {
   private deliver(pending: Pending<I, O>, batch: RunningBatch<I, O>, value: O): void {
     if (!this.settle(pending)) return;
     this.counters.completed++;
+    const queueMs = batch.startedAt - pending.enqueuedAt;
     pending.resolve({
       value,
-      queueMs: batch.startedAt - pending.enqueuedAt,
+      queueMs,
+      deviceWaitMs: Math.min(queueMs, Math.max(0, batch.slotFreeSince - pending.enqueuedAt)),
       batchSize: batch.requests.length,
       batchId: batch.id,
     });

@@ -12,5 +12,5 @@ if (!existsSync(join(dist, 'main.js'))) {
   process.exit(1);
 }
 // Self-telemetry starts before any other module loads, so http and express get instrumented.
-require(join(dist, 'telemetry', 'self-telemetry.js')).startSelfTelemetry(process.env);
+require(join(dist, 'telemetry', 'self-telemetry.js')).startSelfTelemetry(process.env, process.argv);
 require(join(dist, 'main.js')).main(process.argv);

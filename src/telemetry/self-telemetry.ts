@@ -23,13 +23,28 @@ const UNTRACED = /^\/(healthz|readyz|metrics|v1\/(traces|metrics|logs))(\?|$)/;
 let current: SelfTelemetry = DISABLED;
 
 /**
- * Starts the SDK when OTEL_EXPORTER_OTLP_ENDPOINT (or the traces endpoint) is set, else does
- * nothing. The SDK reads the OTEL_* variables itself (exporter, protocol, headers, timeouts);
- * export failures are retried and dropped inside the SDK, never thrown at the service.
+ * Returns whether the command in `argv` (process.argv) traces itself. The sidecar does not: each
+ * request already becomes its GenAI span (src/sidecar/telemetry.ts) on the same endpoint, and an
+ * HTTP server span beside it would double every request and put the SDK on its latency path.
  */
-export function startSelfTelemetry(env: NodeJS.ProcessEnv): SelfTelemetry {
+export function tracesItself(argv: readonly string[]): boolean {
+  const command = argv.slice(2).find((arg) => !arg.startsWith('-'));
+  return command !== 'sidecar';
+}
+
+/**
+ * Starts the SDK when OTEL_EXPORTER_OTLP_ENDPOINT (or the traces endpoint) is set and the
+ * command traces itself (`tracesItself`), else does nothing. The SDK reads the OTEL_* variables
+ * itself (exporter, protocol, headers, timeouts); export failures are retried and dropped inside
+ * the SDK, never thrown at the service.
+ */
+export function startSelfTelemetry(
+  env: NodeJS.ProcessEnv,
+  argv: readonly string[] = [],
+): SelfTelemetry {
   const endpoint = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || env.OTEL_EXPORTER_OTLP_ENDPOINT;
   if (!endpoint || env.OTEL_SDK_DISABLED === 'true' || current.enabled) return current;
+  if (!tracesItself(argv)) return current;
   // Loaded only when enabled: the SDK costs start-up time that most commands do not need.
   const { NodeSDK } =
     require('@opentelemetry/sdk-node') as typeof import('@opentelemetry/sdk-node');

@@ -2,8 +2,15 @@
 // stacked into ONE `POST /v2/models/{model}/infer` with a leading batch dimension — inputs
 // `text_input` (BYTES [B, 1]) and `max_tokens` (INT32 [B, 1]), row-major — and the output
 // `text_output` (BYTES [B, 1]) is split back, row i answering request i. The protocol has no
-// token stream, so the time to first token is the whole call.
-import type { Backend, CompletionRequest, CompletionResult } from '../backend';
+// token stream, so the time to first token is the whole call. Sampling params go as the request's
+// `parameters` (one set per call), so a batch mixing them goes out as one call per group.
+import {
+  type Backend,
+  type CompletionRequest,
+  type CompletionResult,
+  runBySampling,
+  type SamplingParams,
+} from '../backend';
 
 /** Where the upstream is. */
 export interface KServeBackendOptions {
@@ -37,40 +44,54 @@ export function kserveBackend(options: KServeBackendOptions): Backend {
         return false;
       }
     },
-    async runBatch(requests, signal) {
-      const model = options.model ?? requests[0]?.model ?? '';
-      const started = performance.now();
-      const res = await call(`${base}/v2/models/${encodeURIComponent(model)}/infer`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(inferRequest(requests)),
-        signal,
-      });
-      const text = await res.text();
-      if (!res.ok)
-        throw new Error(`upstream ${base} infer answered ${res.status}: ${text.slice(0, 200)}`);
-      const outputs = splitOutputs(JSON.parse(text) as { outputs?: Tensor[] }, requests.length);
-      const durationMs = performance.now() - started;
-      return requests.map(
-        (r, i): CompletionResult => ({
-          text: outputs[i] as string,
-          inputTokens: r.inputTokens,
-          outputTokens: (outputs[i] as string).split(/\s+/).filter(Boolean).length,
-          ttftMs: durationMs,
-          durationMs,
-        }),
-      );
-    },
+    runBatch: (requests, signal) =>
+      runBySampling(requests, signal, undefined, (group, groupSignal) =>
+        runGroup(base, call, options, group, groupSignal),
+      ),
   };
+}
+
+async function runGroup(
+  base: string,
+  call: typeof fetch,
+  options: KServeBackendOptions,
+  requests: readonly CompletionRequest[],
+  signal: AbortSignal,
+): Promise<CompletionResult[]> {
+  const model = options.model ?? requests[0]?.model ?? '';
+  const started = performance.now();
+  const res = await call(`${base}/v2/models/${encodeURIComponent(model)}/infer`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(inferRequest(requests)),
+    signal,
+  });
+  const text = await res.text();
+  if (!res.ok)
+    throw new Error(`upstream ${base} infer answered ${res.status}: ${text.slice(0, 200)}`);
+  const outputs = splitOutputs(JSON.parse(text) as { outputs?: Tensor[] }, requests.length);
+  const durationMs = performance.now() - started;
+  return requests.map(
+    (r, i): CompletionResult => ({
+      text: outputs[i] as string,
+      inputTokens: r.inputTokens,
+      outputTokens: (outputs[i] as string).split(/\s+/).filter(Boolean).length,
+      ttftMs: durationMs,
+      durationMs,
+    }),
+  );
 }
 
 /** Returns the v2 request body of a batch: one row per request. */
 export function inferRequest(requests: readonly CompletionRequest[]): {
+  parameters?: Record<string, string | number>;
   inputs: Tensor[];
   outputs: { name: string }[];
 } {
   const rows = requests.length;
+  const parameters = parametersOf(requests[0] ?? {});
   return {
+    ...(Object.keys(parameters).length === 0 ? {} : { parameters }),
     inputs: [
       {
         name: 'text_input',
@@ -86,6 +107,20 @@ export function inferRequest(requests: readonly CompletionRequest[]): {
       },
     ],
     outputs: [{ name: 'text_output' }],
+  };
+}
+
+/**
+ * Returns the v2 `parameters` of a group's sampling params. A v2 parameter is a string, number or
+ * boolean, never a list, so `stop` goes as a JSON array in a string (as Triton's vLLM backend
+ * takes it).
+ */
+export function parametersOf(params: SamplingParams): Record<string, string | number> {
+  return {
+    ...(params.temperature === undefined ? {} : { temperature: params.temperature }),
+    ...(params.topP === undefined ? {} : { top_p: params.topP }),
+    ...(params.seed === undefined ? {} : { seed: params.seed }),
+    ...(params.stop === undefined ? {} : { stop: JSON.stringify(params.stop) }),
   };
 }
 

@@ -1,9 +1,17 @@
 // An upstream OpenAI-compatible server (vLLM, TGI): a batch goes out as ONE streaming
 // completions request with a list prompt; the streamed chunks carry each prompt's index, so the
 // time to first token and the tokens are measured per prompt. Servers stream one token per chunk
-// (vLLM, TGI), so chunks count as output tokens when no usage comes back.
+// (vLLM, TGI), so chunks count as output tokens when no usage comes back. A list call has one
+// set of sampling params, so a batch mixing them goes out as one call per group of equal params.
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
-import type { Backend, CompletionRequest, CompletionResult, TokenListener } from '../backend';
+import {
+  type Backend,
+  type CompletionRequest,
+  type CompletionResult,
+  runBySampling,
+  type SamplingParams,
+  type TokenListener,
+} from '../backend';
 
 /** Where the upstream is and how to call it. */
 export interface OpenAiBackendOptions {
@@ -37,7 +45,9 @@ export function openaiBackend(options: OpenAiBackendOptions): Backend {
       }
     },
     runBatch: (requests, signal, onToken) =>
-      runBatch(base, call, options, requests, signal, onToken),
+      runBySampling(requests, signal, onToken, (group, groupSignal, groupOnToken) =>
+        runBatch(base, call, options, group, groupSignal, groupOnToken),
+      ),
   };
 }
 
@@ -46,6 +56,16 @@ function headers(apiKey: string | undefined): Record<string, string> {
     'content-type': 'application/json',
     accept: 'text/event-stream',
     ...(apiKey === undefined ? {} : { authorization: `Bearer ${apiKey}` }),
+  };
+}
+
+/** Returns the OpenAI body fields of a group's sampling params (all of its requests share them). */
+export function samplingBody(params: SamplingParams): Record<string, unknown> {
+  return {
+    ...(params.temperature === undefined ? {} : { temperature: params.temperature }),
+    ...(params.topP === undefined ? {} : { top_p: params.topP }),
+    ...(params.seed === undefined ? {} : { seed: params.seed }),
+    ...(params.stop === undefined ? {} : { stop: params.stop }),
   };
 }
 
@@ -63,6 +83,7 @@ async function runBatch(
     model: options.model ?? requests[0]?.model,
     prompt: requests.map((r) => r.prompt),
     max_tokens: Math.max(...requests.map((r) => r.maxTokens)),
+    ...samplingBody(requests[0] ?? {}),
     stream: true,
   };
   const res = await call(`${base}/v1/completions`, {

@@ -5,6 +5,7 @@ import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
 import { AppError } from '../../errors';
 import { VERSION } from '../../version';
+import { samplingFromBody } from '../backend';
 import { type InferenceCall, type InferenceItem, runInference } from '../inference';
 import { cacheHeader, callOf, estimateTokens, parseRecorded, type RouteDeps } from './context';
 
@@ -16,14 +17,20 @@ const tensor = z.object({
   parameters: z.record(z.string(), z.unknown()).optional(),
 });
 
-/** The infer body; `parameters.temperature` 0 or `parameters.seed` makes a request cacheable. */
+/**
+ * The infer body; `parameters.temperature` 0 or `parameters.seed` makes a request cacheable.
+ * `parameters.stop` is one stop sequence or a list of them (v2 parameters are scalars, so a list
+ * is an extension; the upstream gets it as a JSON string).
+ */
 export const inferSchema = z.object({
   id: z.string().optional(),
   parameters: z
     .object({
       max_tokens: z.number().int().positive().optional(),
       temperature: z.number().min(0).optional(),
+      top_p: z.number().min(0).max(1).optional(),
       seed: z.number().int().optional(),
+      stop: z.union([z.string(), z.array(z.string()).max(4)]).optional(),
     })
     .optional(),
   inputs: z.array(tensor).min(1),
@@ -121,16 +128,19 @@ export function kserveRoutes(deps: RouteDeps): Router {
     });
     const { prompts, maxTokens } = rows as ReturnType<typeof rowsOf>;
     const deterministic = body.parameters?.temperature === 0 || body.parameters?.seed !== undefined;
+    const { temperature, top_p, seed, stop } = body.parameters ?? {};
+    const sampling = samplingFromBody({ temperature, top_p, seed, stop });
     const items = prompts.map((prompt, i): InferenceItem => {
       const request = {
         model,
         prompt,
         maxTokens: maxTokens[i] as number,
         inputTokens: estimateTokens(prompt),
+        ...sampling,
       };
       if (!deterministic) return { request };
-      const { temperature, seed } = body.parameters ?? {};
-      return { request, cacheKey: { prompt, max_tokens: request.maxTokens, temperature, seed } };
+      const max_tokens = request.maxTokens;
+      return { request, cacheKey: { prompt, max_tokens, temperature, top_p, seed, stop } };
     });
     const live = call as InferenceCall;
     live.onAdmitted = (hits) => res.setHeader('x-cache', cacheHeader(hits));

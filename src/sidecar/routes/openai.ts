@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
+import { type CompletionRequest, samplingFromBody } from '../backend';
 import {
   type InferenceCall,
   type InferenceItem,
@@ -75,7 +76,13 @@ export function chatPrompt(messages: z.output<typeof chatSchema>['messages']): s
 
 function item(model: string, prompt: string, body: Sampling): InferenceItem {
   const maxTokens = body.max_tokens;
-  const request = { model, prompt, maxTokens, inputTokens: estimateTokens(prompt) };
+  const request: CompletionRequest = {
+    model,
+    prompt,
+    maxTokens,
+    inputTokens: estimateTokens(prompt),
+    ...samplingFromBody(body),
+  };
   if (!isDeterministic(body)) return { request };
   const { temperature, top_p, seed, stop } = body;
   return { request, cacheKey: { prompt, max_tokens: maxTokens, temperature, top_p, seed, stop } };

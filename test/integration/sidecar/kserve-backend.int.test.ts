@@ -1,5 +1,6 @@
 // The kserve backend against a local server speaking the Open Inference Protocol (v2): a batch
-// arrives as one infer request with a leading batch dimension, and each request gets its row.
+// arrives as one infer request with a leading batch dimension, and each request gets its row;
+// sampling params go as the request's `parameters`, one request per group of equal params.
 import { createServer, type Server } from 'node:http';
 import { kserveBackend } from '../../../src/sidecar/backends/kserve';
 
@@ -18,6 +19,7 @@ beforeAll(async () => {
     });
     req.on('end', () => {
       const body = JSON.parse(raw) as {
+        parameters?: Record<string, unknown>;
         inputs: { name: string; shape: number[]; data: unknown[] }[];
       };
       received.push({ url: req.url, body });
@@ -76,4 +78,26 @@ it('an answer with the wrong number of rows is refused, naming the shape', async
     kserveBackend({ url }).runBatch([request('a'), request('b')], new AbortController().signal),
   ).rejects.toThrow('upstream text_output has shape [1, 1] with 1 values; expected [2, 1]');
   answerShape = 'right';
+});
+
+it('sampling params go as v2 parameters; mixed params are one infer per group, rows in order', async () => {
+  received.length = 0;
+  const greedy = { temperature: 0, topP: 0.5, seed: 7, stop: ['\n', 'END'] };
+  const results = await kserveBackend({ url }).runBatch(
+    [{ ...request('a'), ...greedy }, request('b'), { ...request('c'), ...greedy }],
+    new AbortController().signal,
+  );
+  const bodies = (
+    received as Array<{ body: { parameters?: unknown; inputs: { data: unknown[] }[] } }>
+  )
+    .map((r) => ({ parameters: r.body.parameters, prompts: r.body.inputs[0]?.data }))
+    .sort((x, y) => String(x.prompts).localeCompare(String(y.prompts)));
+  expect(bodies).toEqual([
+    {
+      parameters: { temperature: 0, top_p: 0.5, seed: 7, stop: '["\\n","END"]' },
+      prompts: ['a', 'c'],
+    },
+    { parameters: undefined, prompts: ['b'] },
+  ]);
+  expect(results.map((r) => r.text)).toEqual(['A-0', 'B-0', 'C-1']);
 });

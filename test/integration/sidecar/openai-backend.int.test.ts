@@ -1,6 +1,7 @@
 // The openai backend against a local server speaking OpenAI's completions API: a batch goes out
 // as one list-prompt streaming request, and each prompt gets its own text, token count and time
-// to first token, measured per prompt index.
+// to first token, measured per prompt index; the sampling params go with it, one call per group
+// of equal params.
 import { openaiBackend } from '../../../src/sidecar/backends/openai';
 import { type OpenAiServer, startOpenAiServer } from '../../helpers/openai-server';
 
@@ -48,6 +49,41 @@ it('one list-prompt request per batch; each prompt its own answer and TTFT', asy
   expect(ttft[1]).toBeGreaterThanOrEqual(59);
   expect(ttft[2]).toBeGreaterThanOrEqual(99);
   for (const r of results) expect(r.durationMs).toBeGreaterThanOrEqual(r.ttftMs);
+});
+
+it('sampling params go upstream; a batch mixing them is one call per group, in batch order', async () => {
+  upstream.bodies.length = 0;
+  const backend = openaiBackend({ url: upstream.url, model: 'chimera' });
+  const greedy = { temperature: 0, topP: 0.5, seed: 7, stop: ['\n'] };
+  const streamed: Array<[number, string]> = [];
+  const results = await backend.runBatch(
+    [
+      { ...request('a', 2), ...greedy },
+      { ...request('b', 2), temperature: 1 },
+      { ...request('c', 2), ...greedy },
+    ],
+    new AbortController().signal,
+    (i, text) => streamed.push([i, text]),
+  );
+  const bodies = [...upstream.bodies].sort((x, y) =>
+    String(x.prompt).localeCompare(String(y.prompt)),
+  );
+  expect(bodies).toEqual([
+    {
+      model: 'chimera',
+      prompt: ['a', 'c'],
+      max_tokens: 2,
+      temperature: 0,
+      top_p: 0.5,
+      seed: 7,
+      stop: ['\n'],
+      stream: true,
+    },
+    { model: 'chimera', prompt: ['b'], max_tokens: 2, temperature: 1, stream: true },
+  ]);
+  expect(results.map((r) => r.text)).toEqual(['a#0 a#1', 'b#0 b#1', 'c#0 c#1']);
+  expect(streamed.filter(([i]) => i === 2).map(([, t]) => t)).toEqual(['c#0', ' c#1']);
+  expect(streamed.filter(([i]) => i === 1).map(([, t]) => t)).toEqual(['b#0', ' b#1']);
 });
 
 it('an upstream error names the status and the body', async () => {

@@ -1,6 +1,7 @@
 // The sidecar in front of real upstreams on loopback: the local OpenAI completions server (a
 // batch is one list-prompt request) and a local KServe v2 server (a batch is one [B, 1] infer);
-// concurrent clients each get their own answer and the upstream sees batches larger than 1.
+// concurrent clients each get their own answer and the upstream sees batches larger than 1; the
+// client's sampling params reach the upstream.
 import { createServer, type Server } from 'node:http';
 import { type OpenAiServer, startOpenAiServer } from '../../helpers/openai-server';
 import { closeSidecars, post, sseData, startTestSidecar } from '../../helpers/sidecar';
@@ -31,6 +32,50 @@ describe('openai upstream', () => {
     const sizes = upstream.bodies.map((b) => (Array.isArray(b.prompt) ? b.prompt.length : 1));
     expect(sizes.reduce((a, b) => a + b, 0)).toBe(10);
     expect(Math.max(...sizes)).toBeGreaterThan(1);
+  });
+
+  it("the client's temperature, top_p, seed and stop reach the upstream", async () => {
+    upstream.bodies.length = 0;
+    const sidecar = await startTestSidecar(
+      {},
+      { config: { backend: 'openai', upstream: upstream.url } },
+    );
+    const sampling = { temperature: 0, top_p: 0.25, seed: 11, stop: 'END' };
+    const completion = await post(`${sidecar.url}/v1/completions`, {
+      model: 'chimera',
+      prompt: 'q',
+      max_tokens: 2,
+      ...sampling,
+    });
+    expect(completion.status).toBe(200);
+    const chat = await post(`${sidecar.url}/v1/chat/completions`, {
+      model: 'chimera',
+      messages: [{ role: 'user', content: 'hi' }],
+      max_tokens: 2,
+      temperature: 0.3,
+      stop: ['a', 'b'],
+    });
+    expect(chat.status).toBe(200);
+    expect(upstream.bodies).toEqual([
+      {
+        model: 'chimera',
+        prompt: ['q'],
+        max_tokens: 2,
+        temperature: 0,
+        top_p: 0.25,
+        seed: 11,
+        stop: ['END'],
+        stream: true,
+      },
+      {
+        model: 'chimera',
+        prompt: ['user: hi\nassistant:'],
+        max_tokens: 2,
+        temperature: 0.3,
+        stop: ['a', 'b'],
+        stream: true,
+      },
+    ]);
   });
 
   it('streams a chat through the upstream token by token', async () => {
@@ -113,5 +158,59 @@ describe('kserve upstream', () => {
     });
     expect(batches.reduce((a, b) => a + b, 0)).toBe(12);
     expect(Math.max(...batches)).toBeGreaterThan(2);
+  });
+});
+
+describe('kserve upstream sampling', () => {
+  let server: Server;
+  let url = '';
+  const received: Array<{ parameters?: unknown; prompts: string[] }> = [];
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      let raw = '';
+      req.on('data', (c) => {
+        raw += c;
+      });
+      req.on('end', () => {
+        const body = JSON.parse(raw) as {
+          parameters?: unknown;
+          inputs: { name: string; data: string[] }[];
+        };
+        const prompts = body.inputs.find((t) => t.name === 'text_input')?.data ?? [];
+        received.push({ parameters: body.parameters, prompts });
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(
+          JSON.stringify({
+            outputs: [
+              { name: 'text_output', shape: [prompts.length, 1], datatype: 'BYTES', data: prompts },
+            ],
+          }),
+        );
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const address = server.address();
+    url = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  it('parameters reach the upstream; requests differing only in top_p or stop are cached apart', async () => {
+    const sidecar = await startTestSidecar({}, { config: { backend: 'kserve', upstream: url } });
+    const infer = (extra: Record<string, unknown>) =>
+      post(`${sidecar.url}/v2/models/chimera/infer`, {
+        parameters: { temperature: 0, seed: 3, ...extra },
+        inputs: [{ name: 'text_input', shape: [1], datatype: 'BYTES', data: ['p'] }],
+      });
+    for (const extra of [{ top_p: 0.5 }, { top_p: 0.9 }, { top_p: 0.9, stop: 'x' }]) {
+      const res = await infer(extra);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('x-cache')).toBe('miss');
+    }
+    expect((await infer({ top_p: 0.9, stop: 'x' })).headers.get('x-cache')).toBe('hit');
+    expect(received.map((r) => r.parameters)).toEqual([
+      { temperature: 0, top_p: 0.5, seed: 3 },
+      { temperature: 0, top_p: 0.9, seed: 3 },
+      { temperature: 0, top_p: 0.9, seed: 3, stop: '["x"]' },
+    ]);
   });
 });

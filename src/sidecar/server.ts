@@ -18,6 +18,7 @@ import { kserveRoutes } from './routes/kserve';
 import { openaiRoutes } from './routes/openai';
 import type { SidecarConfig, SidecarFileConfig } from './server-config';
 import { createSidecarMetrics, type SidecarMetrics } from './server-metrics';
+import { noteArrival } from './server-timing';
 import { RateLimiter, type RateLimiterConfigInput } from './token-bucket';
 
 /** What a sidecar server is made of; only `config` is required. */
@@ -115,6 +116,7 @@ export function createSidecarApp(options: SidecarServerOptions): SidecarApp {
   };
   const app = express();
   app.disable('x-powered-by');
+  app.use(noteArrival);
   app.use(express.json({ limit: '8mb' }));
   app.use(kserveRoutes(deps));
   app.use(openaiRoutes(deps));

@@ -72,7 +72,8 @@ export function resolveEndpoint(endpoint: string | undefined, env: NodeJS.Proces
 
 /**
  * Returns a recorder that turns each finished request into a span (`{operation} {model}`, kind
- * SERVER, timed by the record) and histogram points, exported in the background. A dead or slow
+ * SERVER, timed by the record) and histogram points, made once the current I/O callbacks are
+ * done and exported in the background. A dead or slow
  * collector costs at most `exportTimeoutMs` per export and a bounded queue of spans; it never
  * blocks the recorder or throws from it.
  */
@@ -156,18 +157,34 @@ export function createSidecarTelemetry(input: SidecarTelemetryOptions): SidecarT
     }
   };
 
-  let stopping: Promise<void> | undefined;
-  return {
-    endpoint,
-    recorder(r) {
-      if (stopped) return;
+  // Records are turned into spans after the current I/O callbacks (setImmediate), so the work is
+  // done once the answer they describe has been written, not on its latency path.
+  let queued: SidecarRequestRecord[] = [];
+  let drainScheduled: NodeJS.Immediate | undefined;
+  const drain = () => {
+    drainScheduled = undefined;
+    const records = queued;
+    queued = [];
+    for (const r of records) {
       try {
         record(r);
       } catch (err) {
         onError?.(err);
       }
+    }
+  };
+
+  let stopping: Promise<void> | undefined;
+  return {
+    endpoint,
+    recorder(r) {
+      if (stopped) return;
+      queued.push(r);
+      drainScheduled ??= setImmediate(drain);
     },
     shutdown() {
+      if (drainScheduled !== undefined) clearImmediate(drainScheduled);
+      if (!stopped) drain();
       stopped = true;
       // Errors of a collector that is gone are dropped here, and so is whatever is not exported
       // after shutdownMs: stopping the sidecar must not wait on telemetry.

@@ -93,11 +93,11 @@ async function execute(
   items: readonly InferenceItem[],
   outcomes: Array<Partial<SidecarRequestRecord>>,
 ): Promise<InferenceResult[]> {
-  const runtime = deps.pool.get(call.model);
   if (deps.limiter !== undefined) {
     const taken = deps.limiter.take(call.rateKeys, deps.now());
     if (!taken.allowed) throw rateLimited(taken.retryAfterMs);
   }
+  const runtime = deps.pool.get(call.model); // makes the batcher: only for an admitted request
   const version = deps.backend.modelVersion;
   const cached = items.map((item) => lookup(deps, call.model, version, item));
   const misses = items.flatMap((_item, i) => (cached[i] === undefined ? [i] : []));

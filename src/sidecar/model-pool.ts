@@ -23,38 +23,70 @@ export interface ModelRuntime {
   recentBatchMs(): number | undefined;
 }
 
+/** A model's name and options, known without making its batcher. */
+export interface ModelInfo {
+  name: string;
+  options: ModelOptions;
+}
+
+/** Called with the name of a lazily made batcher the pool dropped (idle, least recently used). */
+export type EvictListener = (model: string) => void;
+
 const RECENT = 16;
 /** Bound on lazily made batchers when no models are configured. */
-const MAX_LAZY_MODELS = 64;
+export const MAX_LAZY_MODELS = 64;
 
 /** The batchers of every model served. */
 export class ModelPool {
+  // Least recently used first (a Map keeps insertion order; `get` re-inserts).
   private readonly runtimes = new Map<string, ModelRuntime>();
+  private readonly listed: boolean;
+  private readonly evictListeners: EvictListener[] = [];
 
   constructor(
     private readonly backend: Backend,
-    private readonly configured: Readonly<Record<string, ModelOptions>>,
+    configured: Readonly<Record<string, ModelOptions>>,
     private readonly defaults: ModelOptions,
     private readonly onBatch: BatchObserver = () => {},
+    private readonly maxLazyModels = MAX_LAZY_MODELS,
   ) {
-    for (const name of Object.keys(configured)) this.get(name);
+    this.listed = Object.keys(configured).length > 0;
+    for (const [name, options] of Object.entries(configured))
+      this.runtimes.set(name, this.make(name, options));
   }
 
-  /** Returns the runtime of `model`, made on first use; throws 404 for a model not served. */
+  /** Returns the name and options of a model served here, never making a batcher; 404 if not served. */
+  info(model: string): ModelInfo {
+    const known = this.runtimes.get(model);
+    if (known !== undefined) return { name: known.name, options: known.options };
+    if (this.listed)
+      throw new AppError('model_not_found', 404, `model "${model}" is not served here`);
+    return { name: model, options: this.defaults };
+  }
+
+  /**
+   * Returns the runtime of `model`, made on first use: call it only for a request that passed
+   * validation and rate limiting. 404 for a model not listed; without a `models:` list, past the
+   * bound the least recently used idle batcher is dropped, and 503 when every one is busy.
+   */
   get(model: string): ModelRuntime {
     const known = this.runtimes.get(model);
-    if (known !== undefined) return known;
-    const listed = Object.keys(this.configured).length > 0;
-    const options = this.configured[model];
-    if (listed && options === undefined)
-      throw new AppError('model_not_found', 404, `model "${model}" is not served here`);
-    if (!listed && this.runtimes.size >= MAX_LAZY_MODELS)
+    if (known !== undefined) {
+      if (!this.listed) {
+        this.runtimes.delete(model); // most recently used last
+        this.runtimes.set(model, known);
+      }
+      return known;
+    }
+    const { options } = this.info(model);
+    if (this.runtimes.size >= this.maxLazyModels && !this.evictIdle())
       throw new AppError(
-        'model_not_found',
-        404,
-        `model "${model}" is not served here: at most ${MAX_LAZY_MODELS} models without a models: list`,
+        'models_busy',
+        503,
+        `model "${model}" has no batcher yet and all ${this.maxLazyModels} batchers (the bound without a models: list) are busy`,
+        { retryAfterSeconds: 1 },
       );
-    const runtime = this.make(model, options ?? this.defaults);
+    const runtime = this.make(model, options);
     this.runtimes.set(model, runtime);
     return runtime;
   }
@@ -69,9 +101,28 @@ export class ModelPool {
     return [...this.runtimes.values()];
   }
 
+  /** Calls `listener` with the name of each batcher dropped to make room. */
+  onEvict(listener: EvictListener): void {
+    this.evictListeners.push(listener);
+  }
+
   /** Closes every batcher: queued requests are refused, running batches end. */
   async close(): Promise<void> {
     await Promise.all(this.all().map((runtime) => runtime.batcher.close()));
+  }
+
+  // Drops the least recently used batcher with nothing queued or running; returns whether one was.
+  // It is not closed: a request that got it from `get` and has yet to submit (it may await between
+  // the two) is still served by it; an idle batcher holds no timer, so it is simply collected.
+  private evictIdle(): boolean {
+    for (const [name, runtime] of this.runtimes) {
+      const { queueDepth, inFlightBatches } = runtime.batcher.stats();
+      if (queueDepth > 0 || inFlightBatches > 0) continue;
+      this.runtimes.delete(name);
+      for (const listener of this.evictListeners) listener(name);
+      return true;
+    }
+    return false;
   }
 
   private make(name: string, options: ModelOptions): ModelRuntime {

@@ -95,3 +95,31 @@ export function createSidecarMetrics(
     }),
   };
 }
+
+/**
+ * Removes every series labelled `model` (a batcher the pool dropped), so rotating model names
+ * cannot grow the registry; the model's counters start again from 0 if it comes back.
+ */
+export async function forgetModel(metrics: SidecarMetrics, model: string): Promise<void> {
+  const labelled = [
+    metrics.requests,
+    metrics.rejections,
+    metrics.cacheLookups,
+    metrics.batchSize,
+    metrics.batchDuration,
+    metrics.requestDuration,
+  ];
+  for (const metric of labelled) {
+    const seen = new Set<string>();
+    for (const value of (await metric.get()).values) {
+      const labels = value.labels as Record<string, string | number | undefined>;
+      if (labels.model !== model) continue;
+      // A histogram reports each bucket (`le`) of a series; the series is its other labels.
+      const { le: _bucket, ...series } = labels;
+      const key = JSON.stringify(series);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      (metric as Counter<string>).remove(series as Record<string, string>);
+    }
+  }
+}

@@ -25,21 +25,24 @@ export function disconnectSignal(res: Response): AbortSignal {
   return controller.signal;
 }
 
-/** Returns the call for one HTTP request: headers read and checked (400 naming the header). */
+/**
+ * Returns the call for one HTTP request: headers read and checked (400 naming the header), 404
+ * for a model not served. Makes no batcher: that waits until the request passed rate limiting.
+ */
 export function callOf(
   deps: RouteDeps,
   req: Request,
   res: Response,
   fields: Pick<InferenceCall, 'operation' | 'model' | 'stream' | 'startMs'>,
 ): InferenceCall {
-  const runtime = deps.pool.get(fields.model);
-  const priority = priorityFrom(req.headers, runtime.options.priority_levels);
+  const { options } = deps.pool.info(fields.model);
+  const priority = priorityFrom(req.headers, options.priority_levels);
   const rawType = req.headers['x-request-type'];
   return {
     ...fields,
     requestType: (Array.isArray(rawType) ? rawType[0] : rawType)?.trim() ?? '',
     rateKeys: rateLimitKeysFromHeaders(req.headers),
-    timeoutMs: timeoutFrom(req.headers, runtime.options.timeout_ms),
+    timeoutMs: timeoutFrom(req.headers, options.timeout_ms),
     signal: disconnectSignal(res),
     ...(priority === undefined ? {} : { priority }),
   };

@@ -99,7 +99,7 @@ export function kserveRoutes(deps: RouteDeps): Router {
     res.json({ name: 'insightagent-sidecar', version: VERSION, extensions: [] });
   });
   router.get('/v2/models/:model', (req, res) => {
-    const model = deps.pool.get(String(req.params.model));
+    const model = deps.pool.info(String(req.params.model));
     res.json({
       name: model.name,
       versions: [deps.backend.modelVersion],
@@ -112,7 +112,7 @@ export function kserveRoutes(deps: RouteDeps): Router {
     });
   });
   router.get('/v2/models/:model/ready', async (req, res) => {
-    deps.pool.get(String(req.params.model));
+    deps.pool.info(String(req.params.model));
     const ready = !deps.draining() && (await deps.backend.ready());
     res.status(ready ? 200 : 503).json({ name: req.params.model, ready });
   });

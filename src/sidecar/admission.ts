@@ -114,11 +114,21 @@ export function toSidecarError(err: unknown): unknown {
   return err;
 }
 
-/** Returns the record outcome of an error: its code, `backend_error` for a failed batch. */
+/**
+ * Returns the record outcome of an error: its code, `backend_error` for a failed batch,
+ * `invalid_request` for a malformed or too large request, `queue_full` when no batcher is free.
+ */
 export function outcomeOf(err: unknown): string {
   if (err instanceof RequestCancelledError) return 'cancelled';
   if (!(err instanceof AppError)) return 'internal_error';
-  if (err.code === 'batch_failed' || err.code === 'batch_result_count') return 'backend_error';
-  if (err.code === 'invalid_body' || err.code === 'invalid_header') return 'invalid_request';
-  return err.code;
+  return OUTCOMES[err.code] ?? err.code;
 }
+
+const OUTCOMES: Readonly<Record<string, string>> = {
+  batch_failed: 'backend_error',
+  batch_result_count: 'backend_error',
+  invalid_body: 'invalid_request',
+  invalid_header: 'invalid_request',
+  payload_too_large: 'invalid_request',
+  models_busy: 'queue_full',
+};

@@ -16,7 +16,11 @@ describe('more prompts than max_queue_size', () => {
     expect(res.headers.get('retry-after')).toBeNull();
     expect(res.body.error.message).toContain('3 prompts');
     expect(res.body.error.message).toContain('max_queue_size 2');
-    expect(sidecar.records.map((r) => r.outcome)).toEqual(Array(3).fill('payload_too_large'));
+    // Recorded (and counted) as the caller's mistake, one record per prompt.
+    expect(sidecar.records.map((r) => r.outcome)).toEqual(Array(3).fill('invalid_request'));
+    expect(await (await fetch(`${sidecar.url}/metrics`)).text()).toContain(
+      'insightagent_sidecar_rejections_total{model="m",reason="invalid_request"} 3',
+    );
     // At the limit it is served.
     const fits = await post(`${sidecar.url}/v1/completions`, {
       model: 'm',

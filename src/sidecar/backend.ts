@@ -37,8 +37,17 @@ export type TokenListener = (index: number, text: string) => void;
 /** A model server behind the batcher. */
 export interface Backend {
   readonly kind: string;
-  /** The model version it serves (part of every cache key and span). */
+  /**
+   * The model version last known to be served (records and spans when no model is at hand). An
+   * upstream's is read from the upstream, so it changes after a redeploy.
+   */
   readonly modelVersion: string;
+  /**
+   * Returns the version serving `model` now (part of every cache key): an upstream backend asks
+   * the upstream when its last answer is older than its refresh period. Never rejects. Absent:
+   * `modelVersion`, fixed.
+   */
+  versionOf?(model: string): Promise<string>;
   /** Runs one batch; result i answers request i. `onToken` streams tokens as they come out. */
   runBatch(
     requests: readonly CompletionRequest[],
@@ -131,4 +140,82 @@ export async function runBySampling(
     signal.removeEventListener('abort', onAbort);
   }
   return results;
+}
+
+/** Returns the version serving `model` now, as the backend reports it. */
+export function currentVersion(backend: Backend, model: string): Promise<string> {
+  return backend.versionOf?.(model) ?? Promise.resolve(backend.modelVersion);
+}
+
+/** How an upstream backend learns its model versions. */
+export interface UpstreamVersionOptions {
+  /** Asks the upstream which version serves `model`; rejects when it cannot tell. */
+  ask: (model: string, signal: AbortSignal) => Promise<string>;
+  /** The version until the upstream has told one. */
+  fallback: string;
+  /** How long an answer holds (ms); default 30 000. */
+  maxAgeMs?: number;
+  /** After a failed ask, how long before asking again (ms); default 1 000. */
+  retryMs?: number;
+  /** How long one ask may take (ms); default 2 000. */
+  timeoutMs?: number;
+  /** Milliseconds, for the ages; default Date.now. */
+  now?: () => number;
+}
+
+interface Known {
+  version: string;
+  expiresAt: number;
+  asking?: Promise<string>;
+}
+
+/**
+ * The model versions an upstream reports, asked again once older than `maxAgeMs` or after a
+ * failed batch (`expire`), one ask per model at a time. A failed ask keeps the last version known.
+ */
+export class UpstreamVersions {
+  private readonly known = new Map<string, Known>();
+  private lastVersion: string;
+
+  constructor(private readonly options: UpstreamVersionOptions) {
+    this.lastVersion = options.fallback;
+  }
+
+  /** The version last told by the upstream, of any model (or the fallback). */
+  get last(): string {
+    return this.lastVersion;
+  }
+
+  /** Returns the version of `model`, asking the upstream when the last answer expired. */
+  get(model: string): Promise<string> {
+    const now = this.options.now ?? Date.now;
+    const known = this.known.get(model);
+    if (known?.asking !== undefined) return known.asking;
+    if (known !== undefined && now() < known.expiresAt) return Promise.resolve(known.version);
+    const entry: Known = known ?? { version: this.options.fallback, expiresAt: 0 };
+    this.known.set(model, entry);
+    const signal = AbortSignal.timeout(this.options.timeoutMs ?? 2_000);
+    entry.asking = this.options.ask(model, signal).then(
+      (version) => {
+        entry.version = version;
+        entry.expiresAt = now() + (this.options.maxAgeMs ?? 30_000);
+        this.lastVersion = version;
+        return version;
+      },
+      () => {
+        entry.expiresAt = now() + (this.options.retryMs ?? 1_000);
+        return entry.version;
+      },
+    );
+    entry.asking.finally(() => {
+      entry.asking = undefined;
+    });
+    return entry.asking;
+  }
+
+  /** Makes the next `get` of `model` ask the upstream again (after a failed batch). */
+  expire(model: string): void {
+    const known = this.known.get(model);
+    if (known !== undefined) known.expiresAt = 0;
+  }
 }

@@ -120,8 +120,12 @@ export class ResponseCache<V> {
     return false;
   }
 
-  /** Makes `version` the model's current one and drops the entries of every other version. */
+  /**
+   * Makes `version` the model's current one and drops the entries of every other version; returns
+   * how many (0 at once when it already is current: called on every request).
+   */
   setModelVersion(model: string, version: string): number {
+    if (this.currentVersion.get(model) === version) return 0;
     this.currentVersion.set(model, version);
     return this.dropWhere((entry) => entry.model === model && entry.version !== version);
   }

@@ -2,7 +2,12 @@
 // prompt), and one SidecarRequestRecord per prompt, whatever the outcome.
 import type { Logger } from '../telemetry/logger';
 import { checkCapacity, outcomeOf, rateLimited, toSidecarError } from './admission';
-import type { Backend, CompletionRequest, CompletionResult } from './backend';
+import {
+  type Backend,
+  type CompletionRequest,
+  type CompletionResult,
+  currentVersion,
+} from './backend';
 import type { BatchedResult } from './batcher';
 import type { ResponseCache } from './cache';
 import type { ModelPool } from './model-pool';
@@ -76,13 +81,14 @@ export async function runInference(
   items: readonly InferenceItem[],
 ): Promise<InferenceResult[]> {
   const outcomes: Array<Partial<SidecarRequestRecord>> = items.map(() => ({}));
+  const served: { version?: string } = {};
   try {
-    const results = await execute(deps, call, items, outcomes);
-    finish(deps, call, items, outcomes, 'ok');
+    const results = await execute(deps, call, items, outcomes, served);
+    finish(deps, call, items, outcomes, 'ok', served.version);
     return results;
   } catch (raw) {
     const err = toSidecarError(raw);
-    finish(deps, call, items, outcomes, outcomeOf(err));
+    finish(deps, call, items, outcomes, outcomeOf(err), served.version);
     throw err;
   }
 }
@@ -92,13 +98,17 @@ async function execute(
   call: InferenceCall,
   items: readonly InferenceItem[],
   outcomes: Array<Partial<SidecarRequestRecord>>,
+  served: { version?: string },
 ): Promise<InferenceResult[]> {
   if (deps.limiter !== undefined) {
     const taken = deps.limiter.take(call.rateKeys, deps.now());
     if (!taken.allowed) throw rateLimited(taken.retryAfterMs);
   }
   const runtime = deps.pool.get(call.model); // makes the batcher: only for an admitted request
-  const version = deps.backend.modelVersion;
+  // The version serving the model now: a redeployed upstream's answers never meet the old ones.
+  const version = await currentVersion(deps.backend, call.model);
+  served.version = version;
+  deps.cache?.setModelVersion(call.model, version);
   const cached = items.map((item) => lookup(deps, call.model, version, item));
   const misses = items.flatMap((_item, i) => (cached[i] === undefined ? [i] : []));
   if (misses.length > 0) checkCapacity(runtime, misses.length, call.timeoutMs);
@@ -214,6 +224,7 @@ function finish(
   items: readonly InferenceItem[],
   outcomes: Array<Partial<SidecarRequestRecord> & { answeredMs?: number }>,
   outcome: string,
+  version: string | undefined,
 ): void {
   const endMs = deps.now();
   items.forEach((item, i) => {
@@ -222,7 +233,7 @@ function finish(
     const record: SidecarRequestRecord = {
       operation: call.operation,
       model: call.model,
-      modelVersion: deps.backend.modelVersion,
+      modelVersion: version ?? deps.backend.modelVersion,
       requestType: call.requestType,
       startMs: call.startMs,
       endMs,

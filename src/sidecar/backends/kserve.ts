@@ -4,12 +4,18 @@
 // `text_output` (BYTES [B, 1]) is split back, row i answering request i. The protocol has no
 // token stream, so the time to first token is the whole call. Sampling params go as the request's
 // `parameters` (one set per call), so a batch mixing them goes out as one call per group.
+// The model version is read from the model's metadata (`GET /v2/models/{model}`, see
+// `versionOfMetadata`) unless one is given; a numbered one pins the infer call to it.
+import { createHash } from 'node:crypto';
+import { configure } from 'safe-stable-stringify';
 import {
   type Backend,
   type CompletionRequest,
   type CompletionResult,
   runBySampling,
   type SamplingParams,
+  type UpstreamVersionOptions,
+  UpstreamVersions,
 } from '../backend';
 
 /** Where the upstream is. */
@@ -18,7 +24,10 @@ export interface KServeBackendOptions {
   url: string;
   /** The model name on the server; default: each batch's model. */
   model?: string;
+  /** A fixed model version (the upstream is not asked; infer calls are not pinned). */
   modelVersion?: string;
+  /** How often the version is asked again (default every 30 s and after a failed batch). */
+  versionRefresh?: Omit<UpstreamVersionOptions, 'ask' | 'fallback'>;
   fetch?: typeof fetch;
 }
 
@@ -34,9 +43,28 @@ interface Tensor {
 export function kserveBackend(options: KServeBackendOptions): Backend {
   const base = options.url.replace(/\/$/, '');
   const call = options.fetch ?? fetch;
+  const fixed = options.modelVersion;
+  /** The numbered version each model's infer calls go to (Triton's `versions/{v}/infer`). */
+  const pins = new Map<string, string>();
+  const versions = new UpstreamVersions({
+    ...options.versionRefresh,
+    fallback: 'unknown',
+    ask: async (model, signal) => {
+      const name = options.model ?? model;
+      const res = await call(`${base}/v2/models/${encodeURIComponent(name)}`, { signal });
+      if (!res.ok) throw new Error(`upstream ${base} model metadata answered ${res.status}`);
+      const found = versionOfMetadata((await res.json()) as ModelMetadata);
+      if (found.pinned) pins.set(model, found.version);
+      else pins.delete(model);
+      return found.version;
+    },
+  });
   return {
     kind: 'kserve',
-    modelVersion: options.modelVersion ?? options.model ?? 'upstream',
+    get modelVersion() {
+      return fixed ?? versions.last;
+    },
+    ...(fixed === undefined ? { versionOf: (model: string) => versions.get(model) } : {}),
     async ready() {
       try {
         return (await call(`${base}/v2/health/ready`)).ok;
@@ -44,23 +72,59 @@ export function kserveBackend(options: KServeBackendOptions): Backend {
         return false;
       }
     },
-    runBatch: (requests, signal) =>
-      runBySampling(requests, signal, undefined, (group, groupSignal) =>
-        runGroup(base, call, options, group, groupSignal),
-      ),
+    async runBatch(requests, signal) {
+      const pin = pins.get(requests[0]?.model ?? '');
+      try {
+        return await runBySampling(requests, signal, undefined, (group, groupSignal) =>
+          runGroup(base, call, options, pin, group, groupSignal),
+        );
+      } catch (err) {
+        // A failing upstream may be one being redeployed: ask its version again before trusting it.
+        for (const model of new Set(requests.map((r) => r.model))) versions.expire(model);
+        throw err;
+      }
+    },
   };
+}
+
+/** The v2 model metadata, as far as it is read here. */
+interface ModelMetadata {
+  name?: unknown;
+  versions?: unknown;
+  [field: string]: unknown;
+}
+
+const stableStringify = configure({ deterministic: true });
+
+/**
+ * Returns the version a model's metadata names: the highest of its numbered `versions` (Triton
+ * serves that one by default), pinned; without numbered versions (KServe's own servers), its name
+ * and a digest of the metadata, unpinned.
+ */
+export function versionOfMetadata(metadata: ModelMetadata): { version: string; pinned: boolean } {
+  const listed = Array.isArray(metadata.versions) ? metadata.versions.map(String) : [];
+  if (listed.length > 0 && listed.every((v) => /^\d+$/.test(v))) {
+    const highest = listed.reduce((a, b) => (BigInt(b) > BigInt(a) ? b : a));
+    return { version: highest, pinned: true };
+  }
+  const digest = createHash('sha256')
+    .update(stableStringify(metadata) ?? '')
+    .digest('hex');
+  return { version: `${String(metadata.name)}:${digest.slice(0, 12)}`, pinned: false };
 }
 
 async function runGroup(
   base: string,
   call: typeof fetch,
   options: KServeBackendOptions,
+  pin: string | undefined,
   requests: readonly CompletionRequest[],
   signal: AbortSignal,
 ): Promise<CompletionResult[]> {
   const model = options.model ?? requests[0]?.model ?? '';
   const started = performance.now();
-  const res = await call(`${base}/v2/models/${encodeURIComponent(model)}/infer`, {
+  const path = `/v2/models/${encodeURIComponent(model)}${pin === undefined ? '' : `/versions/${pin}`}`;
+  const res = await call(`${base}${path}/infer`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(inferRequest(requests)),

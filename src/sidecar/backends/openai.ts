@@ -3,7 +3,10 @@
 // time to first token and the tokens are measured per prompt. Servers stream one token per chunk
 // (vLLM, TGI), so chunks count as output tokens when no usage comes back. A list call has one
 // set of sampling params, so a batch mixing them goes out as one call per group of equal params.
+// The model version is read from `GET /v1/models` (see `versionOfCard`) unless one is given.
+import { createHash } from 'node:crypto';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
+import { configure } from 'safe-stable-stringify';
 import {
   type Backend,
   type CompletionRequest,
@@ -11,6 +14,8 @@ import {
   runBySampling,
   type SamplingParams,
   type TokenListener,
+  type UpstreamVersionOptions,
+  UpstreamVersions,
 } from '../backend';
 
 /** Where the upstream is and how to call it. */
@@ -20,7 +25,10 @@ export interface OpenAiBackendOptions {
   /** The model name the upstream knows; default: each batch's model. */
   model?: string;
   apiKey?: string;
+  /** A fixed model version (the upstream is not asked); set it when a redeploy keeps the card. */
   modelVersion?: string;
+  /** How often the version is asked again (default every 30 s and after a failed batch). */
+  versionRefresh?: Omit<UpstreamVersionOptions, 'ask' | 'fallback'>;
   fetch?: typeof fetch;
 }
 
@@ -33,9 +41,26 @@ interface Chunk {
 export function openaiBackend(options: OpenAiBackendOptions): Backend {
   const base = options.url.replace(/\/$/, '');
   const call = options.fetch ?? fetch;
+  const fixed = options.modelVersion;
+  const versions = new UpstreamVersions({
+    ...options.versionRefresh,
+    fallback: 'unknown',
+    ask: (model, signal) => askVersion(base, call, options, options.model ?? model, signal),
+  });
+  const run = (
+    requests: readonly CompletionRequest[],
+    signal: AbortSignal,
+    onToken?: TokenListener,
+  ) =>
+    runBySampling(requests, signal, onToken, (group, groupSignal, groupOnToken) =>
+      runBatch(base, call, options, group, groupSignal, groupOnToken),
+    );
   return {
     kind: 'openai',
-    modelVersion: options.modelVersion ?? options.model ?? 'upstream',
+    get modelVersion() {
+      return fixed ?? versions.last;
+    },
+    ...(fixed === undefined ? { versionOf: (model: string) => versions.get(model) } : {}),
     async ready() {
       try {
         const res = await call(`${base}/v1/models`, { headers: headers(options.apiKey) });
@@ -44,11 +69,52 @@ export function openaiBackend(options: OpenAiBackendOptions): Backend {
         return false;
       }
     },
-    runBatch: (requests, signal, onToken) =>
-      runBySampling(requests, signal, onToken, (group, groupSignal, groupOnToken) =>
-        runBatch(base, call, options, group, groupSignal, groupOnToken),
-      ),
+    async runBatch(requests, signal, onToken) {
+      try {
+        return await run(requests, signal, onToken);
+      } catch (err) {
+        // A failing upstream may be one being redeployed: ask its version again before trusting it.
+        for (const model of new Set(requests.map((r) => r.model))) versions.expire(model);
+        throw err;
+      }
+    },
   };
+}
+
+/** A model card of `GET /v1/models`, as far as it is read here. */
+interface ModelCard {
+  id?: unknown;
+  [field: string]: unknown;
+}
+
+const stableStringify = configure({ deterministic: true });
+
+/**
+ * Returns the version of a model card: its id and a digest of its fields but `created` and
+ * `permission`, which vLLM and TGI stamp at each call. There is no version field: a redeploy shows
+ * as a new `root` (the weights' path or name), `parent` or `max_model_len`.
+ */
+export function versionOfCard(card: ModelCard): string {
+  const { created: _created, permission: _permission, ...stable } = card;
+  const digest = createHash('sha256')
+    .update(stableStringify(stable) ?? '')
+    .digest('hex');
+  return `${String(card.id)}:${digest.slice(0, 12)}`;
+}
+
+async function askVersion(
+  base: string,
+  call: typeof fetch,
+  options: OpenAiBackendOptions,
+  model: string,
+  signal: AbortSignal,
+): Promise<string> {
+  const res = await call(`${base}/v1/models`, { headers: headers(options.apiKey), signal });
+  if (!res.ok) throw new Error(`upstream ${base}/v1/models answered ${res.status}`);
+  const list = (await res.json()) as { data?: ModelCard[] };
+  const card = list.data?.find((c) => c.id === model);
+  if (card === undefined) throw new Error(`upstream ${base}/v1/models does not list ${model}`);
+  return versionOfCard(card);
 }
 
 function headers(apiKey: string | undefined): Record<string, string> {

@@ -1,6 +1,7 @@
 // The kserve backend against a local server speaking the Open Inference Protocol (v2): a batch
 // arrives as one infer request with a leading batch dimension, and each request gets its row;
-// sampling params go as the request's `parameters`, one request per group of equal params.
+// sampling params go as the request's `parameters`, one request per group of equal params; the
+// model version is the metadata's highest, and infer calls go to it.
 import { createServer, type Server } from 'node:http';
 import { kserveBackend } from '../../../src/sidecar/backends/kserve';
 
@@ -8,11 +9,16 @@ let server: Server;
 let url = '';
 const received: unknown[] = [];
 let answerShape: 'right' | 'short' = 'right';
+let versions: string[] = ['1'];
 
 beforeAll(async () => {
   server = createServer((req, res) => {
     if (req.method === 'GET' && req.url === '/v2/health/ready')
       return void res.writeHead(200).end();
+    if (req.method === 'GET' && req.url === '/v2/models/chimera') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      return void res.end(JSON.stringify({ name: 'chimera', versions, platform: 'python' }));
+    }
     let raw = '';
     req.on('data', (c) => {
       raw += c;
@@ -100,4 +106,50 @@ it('sampling params go as v2 parameters; mixed params are one infer per group, r
     { parameters: undefined, prompts: ['b'] },
   ]);
   expect(results.map((r) => r.text)).toEqual(['A-0', 'B-0', 'C-1']);
+});
+
+it('the version is the highest the metadata lists, asked again when stale; infer goes to it', async () => {
+  received.length = 0;
+  let clock = 0;
+  const backend = kserveBackend({ url, versionRefresh: { now: () => clock } });
+  versions = ['1', '3', '2'];
+  expect(await backend.versionOf?.('chimera')).toBe('3');
+  expect(backend.modelVersion).toBe('3');
+  await backend.runBatch([request('a')], new AbortController().signal);
+  versions = ['3', '10'];
+  clock += 29_999;
+  expect(await backend.versionOf?.('chimera')).toBe('3');
+  clock += 1;
+  expect(await backend.versionOf?.('chimera')).toBe('10');
+  await backend.runBatch([request('b')], new AbortController().signal);
+  expect((received as Array<{ url: string }>).map((r) => r.url)).toEqual([
+    '/v2/models/chimera/versions/3/infer',
+    '/v2/models/chimera/versions/10/infer',
+  ]);
+  versions = ['1'];
+});
+
+it('a failed batch makes the next version lookup ask the upstream again', async () => {
+  const backend = kserveBackend({ url, versionRefresh: { now: () => 0 } });
+  expect(await backend.versionOf?.('chimera')).toBe('1');
+  versions = ['2'];
+  expect(await backend.versionOf?.('chimera')).toBe('1');
+  answerShape = 'short';
+  await expect(
+    backend.runBatch([request('a'), request('b')], new AbortController().signal),
+  ).rejects.toThrow('expected [2, 1]');
+  answerShape = 'right';
+  expect(await backend.versionOf?.('chimera')).toBe('2');
+  versions = ['1'];
+});
+
+it('a fixed version is not asked and does not pin the infer call', async () => {
+  received.length = 0;
+  const backend = kserveBackend({ url, modelVersion: 'release-7' });
+  expect(backend.versionOf).toBeUndefined();
+  expect(backend.modelVersion).toBe('release-7');
+  await backend.runBatch([request('a')], new AbortController().signal);
+  expect((received as Array<{ url: string }>).map((r) => r.url)).toEqual([
+    '/v2/models/chimera/infer',
+  ]);
 });

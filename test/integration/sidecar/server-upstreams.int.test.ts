@@ -1,12 +1,23 @@
 // The sidecar in front of real upstreams on loopback: the local OpenAI completions server (a
 // batch is one list-prompt request) and a local KServe v2 server (a batch is one [B, 1] infer);
 // concurrent clients each get their own answer and the upstream sees batches larger than 1; the
-// client's sampling params reach the upstream.
-import { createServer, type Server } from 'node:http';
+// client's sampling params reach the upstream; a redeploy of the upstream's model (a new version
+// reported) means the cache never answers with the old deployment's text.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { kserveBackend } from '../../../src/sidecar/backends/kserve';
+import { openaiBackend } from '../../../src/sidecar/backends/openai';
 import { type OpenAiServer, startOpenAiServer } from '../../helpers/openai-server';
 import { closeSidecars, post, sseData, startTestSidecar } from '../../helpers/sidecar';
 
 afterEach(closeSidecars);
+
+/** Answers GET /v2/models/chimera (the model's metadata) with `versions`; false for another request. */
+function metadata(req: IncomingMessage, res: ServerResponse, versions: string[]): boolean {
+  if (req.method !== 'GET' || req.url !== '/v2/models/chimera') return false;
+  res.writeHead(200, { 'content-type': 'application/json' });
+  res.end(JSON.stringify({ name: 'chimera', versions, platform: 'vllm' }));
+  return true;
+}
 
 describe('openai upstream', () => {
   let upstream: OpenAiServer;
@@ -78,6 +89,50 @@ describe('openai upstream', () => {
     ]);
   });
 
+  it('a redeploy between two identical deterministic requests: the second reaches the upstream', async () => {
+    let clock = 0;
+    const backend = openaiBackend({ url: upstream.url, versionRefresh: { now: () => clock } });
+    const sidecar = await startTestSidecar({}, { backend });
+    const ask = () =>
+      post(`${sidecar.url}/v1/completions`, {
+        model: 'chimera',
+        prompt: 'same',
+        max_tokens: 2,
+        temperature: 0,
+      });
+    upstream.bodies.length = 0;
+    expect((await ask()).headers.get('x-cache')).toBe('miss');
+    expect((await ask()).headers.get('x-cache')).toBe('hit');
+    const before = sidecar.records.at(-1)?.modelVersion;
+    upstream.models = [{ id: 'chimera', root: '/models/chimera-2', max_model_len: 4096 }];
+    clock += 30_000; // the version is asked again every 30 s
+    const after = await ask();
+    expect(after.headers.get('x-cache')).toBe('miss');
+    expect(after.body.choices[0].text).toBe('same#0 same#1');
+    expect(upstream.bodies.map((b) => b.prompt)).toEqual([['same'], ['same']]);
+    expect(sidecar.records.at(-1)?.modelVersion).not.toBe(before);
+    expect((await ask()).headers.get('x-cache')).toBe('hit');
+    upstream.models = [{ id: 'chimera', root: '/models/chimera', max_model_len: 4096 }];
+  });
+
+  it('after a failed batch the version is asked again: a redeploy is seen at once', async () => {
+    const backend = openaiBackend({ url: upstream.url, versionRefresh: { now: () => 0 } });
+    const sidecar = await startTestSidecar({}, { backend });
+    const ask = (prompt: string) =>
+      post(`${sidecar.url}/v1/completions`, { model: 'chimera', prompt, max_tokens: 1, seed: 1 });
+    expect((await ask('a')).status).toBe(200);
+    expect((await ask('a')).headers.get('x-cache')).toBe('hit');
+    upstream.models = [{ id: 'chimera', root: '/models/chimera-3', max_model_len: 4096 }];
+    upstream.failWith = 503; // the old deployment going away
+    expect((await ask('b')).status).toBe(502);
+    upstream.failWith = undefined;
+    upstream.bodies.length = 0;
+    const after = await ask('a');
+    expect(after.headers.get('x-cache')).toBe('miss');
+    expect(upstream.bodies.map((b) => b.prompt)).toEqual([['a']]);
+    upstream.models = [{ id: 'chimera', root: '/models/chimera', max_model_len: 4096 }];
+  });
+
   it('streams a chat through the upstream token by token', async () => {
     const sidecar = await startTestSidecar(
       {},
@@ -105,6 +160,7 @@ describe('kserve upstream', () => {
   beforeAll(async () => {
     server = createServer((req, res) => {
       if (req.url === '/v2/health/ready') return void res.writeHead(200).end();
+      if (metadata(req, res, ['1'])) return;
       let raw = '';
       req.on('data', (c) => {
         raw += c;
@@ -164,9 +220,13 @@ describe('kserve upstream', () => {
 describe('kserve upstream sampling', () => {
   let server: Server;
   let url = '';
-  const received: Array<{ parameters?: unknown; prompts: string[] }> = [];
+  const received: Array<{ url?: string | undefined; parameters?: unknown; prompts?: string[] }> =
+    [];
+  const versions = ['1'];
   beforeAll(async () => {
     server = createServer((req, res) => {
+      if (metadata(req, res, versions)) return;
+      received.push({ url: req.url });
       let raw = '';
       req.on('data', (c) => {
         raw += c;
@@ -177,7 +237,7 @@ describe('kserve upstream sampling', () => {
           inputs: { name: string; data: string[] }[];
         };
         const prompts = body.inputs.find((t) => t.name === 'text_input')?.data ?? [];
-        received.push({ parameters: body.parameters, prompts });
+        Object.assign(received.at(-1) as object, { parameters: body.parameters, prompts });
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end(
           JSON.stringify({
@@ -212,5 +272,56 @@ describe('kserve upstream sampling', () => {
       { temperature: 0, top_p: 0.9, seed: 3 },
       { temperature: 0, top_p: 0.9, seed: 3, stop: '["x"]' },
     ]);
+  });
+});
+
+describe('kserve upstream versions', () => {
+  let server: Server;
+  let url = '';
+  let versions = ['1'];
+  const infers: string[] = [];
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      if (metadata(req, res, versions)) return;
+      infers.push(String(req.url));
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        const data = [`answer of ${req.url}`];
+        res.end(
+          JSON.stringify({
+            outputs: [{ name: 'text_output', shape: [1, 1], datatype: 'BYTES', data }],
+          }),
+        );
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const address = server.address();
+    url = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  it('a new model version in the metadata: the same request misses and goes to the new version', async () => {
+    let clock = 0;
+    const backend = kserveBackend({ url, versionRefresh: { now: () => clock } });
+    const sidecar = await startTestSidecar({}, { backend });
+    const infer = () =>
+      post(`${sidecar.url}/v2/models/chimera/infer`, {
+        parameters: { temperature: 0 },
+        inputs: [{ name: 'text_input', shape: [1], datatype: 'BYTES', data: ['p'] }],
+      });
+    const first = await infer();
+    expect(first.body.outputs[0].data).toEqual(['answer of /v2/models/chimera/versions/1/infer']);
+    expect((await infer()).headers.get('x-cache')).toBe('hit');
+    versions = ['1', '2'];
+    clock += 30_000;
+    const second = await infer();
+    expect(second.headers.get('x-cache')).toBe('miss');
+    expect(second.body.outputs[0].data).toEqual(['answer of /v2/models/chimera/versions/2/infer']);
+    expect(infers).toEqual([
+      '/v2/models/chimera/versions/1/infer',
+      '/v2/models/chimera/versions/2/infer',
+    ]);
+    expect(sidecar.records.map((r) => r.modelVersion)).toEqual(['1', '1', '2']);
   });
 });

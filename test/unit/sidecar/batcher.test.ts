@@ -69,7 +69,9 @@ describe('Batcher dispatch', () => {
     call(calls, 0).resolve(upper(call(calls, 0).items));
     await tick();
     expect(tracked.map((t) => t.result)).toEqual(
-      'ABCDEFGH'.split('').map((value) => ({ value, queueMs: 0, deviceWaitMs: 0, batchSize: 8, batchId: 1 })),
+      'ABCDEFGH'
+        .split('')
+        .map((value) => ({ value, queueMs: 0, deviceWaitMs: 0, batchSize: 8, batchId: 1 })),
     );
   });
 

@@ -161,6 +161,8 @@ export interface UpstreamVersionOptions {
   timeoutMs?: number;
   /** Milliseconds, for the ages; default Date.now. */
   now?: () => number;
+  /** Told of each failed ask (for the log); the last version known is kept meanwhile. */
+  onAskError?: (model: string, err: unknown) => void;
 }
 
 interface Known {
@@ -195,18 +197,22 @@ export class UpstreamVersions {
     const entry: Known = known ?? { version: this.options.fallback, expiresAt: 0 };
     this.known.set(model, entry);
     const signal = AbortSignal.timeout(this.options.timeoutMs ?? 2_000);
-    entry.asking = this.options.ask(model, signal).then(
-      (version) => {
-        entry.version = version;
-        entry.expiresAt = now() + (this.options.maxAgeMs ?? 30_000);
-        this.lastVersion = version;
-        return version;
-      },
-      () => {
-        entry.expiresAt = now() + (this.options.retryMs ?? 1_000);
-        return entry.version;
-      },
-    );
+    // Through a promise: an `ask` that throws at once is a failed ask too.
+    entry.asking = Promise.resolve()
+      .then(() => this.options.ask(model, signal))
+      .then(
+        (version) => {
+          entry.version = version;
+          entry.expiresAt = now() + (this.options.maxAgeMs ?? 30_000);
+          this.lastVersion = version;
+          return version;
+        },
+        (err: unknown) => {
+          entry.expiresAt = now() + (this.options.retryMs ?? 1_000);
+          this.options.onAskError?.(model, err);
+          return entry.version;
+        },
+      );
     entry.asking.finally(() => {
       entry.asking = undefined;
     });

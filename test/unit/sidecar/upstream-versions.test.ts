@@ -105,3 +105,16 @@ describe('UpstreamVersions', () => {
     expect(asked).toHaveLength(3);
   });
 });
+
+it('an ask that throws at once is a failed ask, told to onAskError, not a failed request', async () => {
+  const errors: Array<[string, unknown]> = [];
+  const v = new UpstreamVersions({
+    fallback: 'unknown',
+    ask: () => {
+      throw new Error('bad url');
+    },
+    onAskError: (model, err) => errors.push([model, err]),
+  });
+  await expect(v.get('m')).resolves.toBe('unknown');
+  expect(errors).toEqual([['m', new Error('bad url')]]);
+});

@@ -3,10 +3,13 @@
 // batcher) over keep-alive connections (fetch, undici's pool), timing each answer.
 //   closed: `concurrency` clients, each sending its next request as soon as the last is answered;
 //   rate:   one request every 1/rate seconds (open loop, fixed schedule), at most `concurrency`
-//           in flight (a request due while all are busy is counted as skipped).
-// Only answers that come within the measured window (after the warm-up) are counted. Each answer's Server-Timing header gives its
-// batch's backend time and its queue time, so that the sidecar's added latency is measured per
-// request: client latency - backend time of its batch.
+//           in flight (a request due while all are busy is counted as skipped); beside it, a
+//           GET /v2/health/live every 50 ms times a bare HTTP round trip to the same server under
+//           the same load (the transport floor of this machine, no inference work).
+// Only answers that come within the measured window (after the warm-up) are counted. Each answer's
+// Server-Timing header gives its batch's backend time, how long it queued and how much of that
+// every in-flight slot was busy (device wait), and its time inside the sidecar, so that each
+// request's latency splits into backend, device wait, the sidecar's own share and transport.
 // Usage: node -r ./bench/ts-register.js bench/sidecar-load.ts <url> <closed|rate> <seconds>
 //        <warm-up seconds> <concurrency> [requests per second]
 // Prints one JSON line.
@@ -16,8 +19,14 @@ interface Tally {
   latencyMs: number[];
   addedMs: number[];
   queueMs: number[];
+  deviceWaitMs: number[];
   backendMs: number[];
+  /** Time inside the sidecar - device wait - backend: what the sidecar itself added. */
+  sidecarAddedMs: number[];
+  /** Client latency - time inside the sidecar: HTTP both ways and the client. */
+  transportMs: number[];
   batchSizes: number[];
+  healthMs: number[];
   skipped: number;
 }
 
@@ -28,13 +37,27 @@ const BODY = JSON.stringify({
   temperature: 1,
 });
 
-function timing(header: string | null): { queue: number; backend: number; size: number } | null {
+interface Timing {
+  queue: number;
+  device: number;
+  backend: number;
+  sidecar: number;
+  size: number;
+}
+
+function timing(header: string | null): Timing | null {
   if (header === null) return null;
-  const queue = /queue;dur=([\d.]+)/.exec(header)?.[1];
-  const backend = /backend;dur=([\d.]+)/.exec(header)?.[1];
+  const dur = (name: string) => new RegExp(`\\b${name};dur=([\\d.]+)`).exec(header)?.[1];
   const size = /size (\d+)/.exec(header)?.[1];
-  if (queue === undefined || backend === undefined || size === undefined) return null;
-  return { queue: Number(queue), backend: Number(backend), size: Number(size) };
+  const [queue, device, backend, sidecar] = ['queue', 'device', 'backend', 'sidecar'].map(dur);
+  if ([queue, device, backend, sidecar, size].includes(undefined)) return null;
+  return {
+    queue: Number(queue),
+    device: Number(device),
+    backend: Number(backend),
+    sidecar: Number(sidecar),
+    size: Number(size),
+  };
 }
 
 // Counts an answer that came within [from, until] (steady state: the load runs past both ends).
@@ -64,8 +87,25 @@ async function send(url: string, tally: Tally, from: number, until: number): Pro
   if (t === null) return;
   tally.addedMs.push(elapsed - t.backend);
   tally.queueMs.push(t.queue);
+  tally.deviceWaitMs.push(t.device);
   tally.backendMs.push(t.backend);
+  tally.sidecarAddedMs.push(t.sidecar - t.device - t.backend);
+  tally.transportMs.push(elapsed - t.sidecar);
   tally.batchSizes.push(t.size);
+}
+
+// Times one bare GET /v2/health/live within [from, until]: the HTTP round trip alone.
+async function probe(base: string, tally: Tally, from: number, until: number): Promise<void> {
+  const started = performance.now();
+  try {
+    const res = await fetch(new URL('/v2/health/live', base), { method: 'GET' });
+    await res.arrayBuffer();
+    if (res.status !== 200) return;
+  } catch {
+    return;
+  }
+  const ended = performance.now();
+  if (ended >= from && ended <= until) tally.healthMs.push(ended - started);
 }
 
 function percentile(sorted: readonly number[], q: number): number | null {
@@ -96,8 +136,12 @@ async function main(): Promise<void> {
     latencyMs: [],
     addedMs: [],
     queueMs: [],
+    deviceWaitMs: [],
     backendMs: [],
+    sidecarAddedMs: [],
+    transportMs: [],
     batchSizes: [],
+    healthMs: [],
     skipped: 0,
   };
   const t0 = performance.now();
@@ -113,6 +157,12 @@ async function main(): Promise<void> {
   } else {
     const rate = Number(rateArg);
     const gapMs = 1000 / rate;
+    const probes = (async () => {
+      while (performance.now() < stop) {
+        await probe(base, tally, measureFrom, until);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    })();
     let inFlight = 0;
     const running = new Set<Promise<void>>();
     for (let k = 0; ; k++) {
@@ -131,7 +181,7 @@ async function main(): Promise<void> {
       });
       running.add(p);
     }
-    await Promise.all(running);
+    await Promise.all([...running, probes]);
   }
   const ok = tally.latencyMs.length;
   const sizes = tally.batchSizes;
@@ -148,8 +198,11 @@ async function main(): Promise<void> {
       latency_ms: summary(tally.latencyMs),
       added_ms: summary(tally.addedMs),
       queue_ms: summary(tally.queueMs),
+      device_wait_ms: summary(tally.deviceWaitMs),
       backend_ms: summary(tally.backendMs),
-      added_minus_queue_ms: summary(tally.addedMs.map((a, i) => a - (tally.queueMs[i] as number))),
+      sidecar_added_ms: summary(tally.sidecarAddedMs),
+      transport_ms: summary(tally.transportMs),
+      health_round_trip_ms: summary(tally.healthMs),
       batch_size_mean_per_request: round(
         sizes.length === 0 ? null : sizes.reduce((a, b) => a + b, 0) / sizes.length,
       ),

@@ -13,6 +13,7 @@ import type { ResponseCache } from './cache';
 import type { ModelPool } from './model-pool';
 import type { RequestRecorder, SidecarRequestRecord } from './request-record';
 import type { SidecarMetrics } from './server-metrics';
+import type { BatchTiming } from './server-timing';
 import type { RateLimiter, RateLimitKeys } from './token-bucket';
 
 /** A cached answer. */
@@ -50,7 +51,7 @@ export interface InferenceCall {
 export interface InferenceResult extends CachedAnswer {
   cacheHit: boolean;
   /** How a batched answer was served (absent for a cache hit): for the Server-Timing header. */
-  batch?: { size: number; queueMs: number; backendMs: number };
+  batch?: BatchTiming;
 }
 
 /** What the pipeline needs. */
@@ -164,6 +165,7 @@ async function execute(
         const batch = {
           size: batched.batchSize,
           queueMs: batched.queueMs,
+          deviceWaitMs: batched.deviceWaitMs,
           backendMs: value.durationMs,
         };
         return done(deps, outcomes, i, { ...result, cacheHit: false, batch });

@@ -24,17 +24,16 @@ export function noteArrival(_req: unknown, res: Response, next: () => void): voi
 /**
  * Returns the Server-Timing value of one batched answer: `queue`, `device` (part of queue),
  * `backend`, and `sidecar` (arrival to now, everything inside the sidecar; absent when the
- * arrival was not noted), in milliseconds to 0.01, and the batch size.
+ * arrival was not noted), in milliseconds as measured (unrounded), and the batch size.
  */
 export function serverTiming(batch: BatchTiming, res: Response, now = performance.now()): string {
   const arrived = res.locals[ARRIVED] as number | undefined;
-  const ms = (x: number) => Math.round(x * 100) / 100;
   const parts = [
-    `queue;dur=${ms(batch.queueMs)}`,
-    `device;dur=${ms(batch.deviceWaitMs)}`,
-    `backend;dur=${ms(batch.backendMs)}`,
+    `queue;dur=${batch.queueMs}`,
+    `device;dur=${batch.deviceWaitMs}`,
+    `backend;dur=${batch.backendMs}`,
   ];
-  if (arrived !== undefined) parts.push(`sidecar;dur=${ms(now - arrived)}`);
+  if (arrived !== undefined) parts.push(`sidecar;dur=${now - arrived}`);
   parts.push(`batch;desc="size ${batch.size}"`);
   return parts.join(', ');
 }

@@ -11,6 +11,7 @@ import {
   type InferenceResult,
   runInference,
 } from '../inference';
+import { serverTiming } from '../server-timing';
 import {
   cacheHeader,
   callOf,
@@ -124,12 +125,8 @@ async function serve(
   }
   if (stream === undefined) {
     const batch = results.length === 1 ? results[0]?.batch : undefined;
-    // One batched prompt: how long it queued and how long its batch took on the backend.
-    if (batch !== undefined)
-      res.setHeader(
-        'server-timing',
-        `queue;dur=${batch.queueMs}, backend;dur=${batch.backendMs}, batch;desc="size ${batch.size}"`,
-      );
+    // One batched prompt: where its time went (queue, device wait, backend, inside the sidecar).
+    if (batch !== undefined) res.setHeader('server-timing', serverTiming(batch, res));
     res.json(shape.answer(results));
     return;
   }

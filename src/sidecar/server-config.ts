@@ -36,8 +36,13 @@ export const sidecarFileSchema = z.strictObject({
   backend: z.enum(['emulated', 'openai', 'kserve']).optional(),
   upstream: z.url().optional(),
   profile: z.enum(['chimera', 'bench']).optional(),
-  /** Model version reported by the emulated backend (upstreams report their own). */
+  /**
+   * A fixed model version: the emulated backend's, or, for an upstream, instead of asking it (set
+   * it when a redeploy keeps the model's name and card, e.g. new weights at the same path).
+   */
   model_version: z.string().min(1).optional(),
+  /** How long an upstream's answer to "which version?" holds before it is asked again. */
+  model_version_refresh_ms: z.number().int().positive().max(2_147_483_647).default(30_000),
   /** Options for a model not listed under `models`. */
   defaults: batcherSchema.default(batcherSchema.parse({})),
   /** Per model; when any are listed, only these models are served (404 for others). */

@@ -43,10 +43,20 @@ export interface SidecarServer {
   close(graceMs?: number): Promise<'drained' | 'forced'>;
 }
 
-/** Returns the backend the configuration names. */
-export function backendFromConfig(config: SidecarConfig): Backend {
-  if (config.backend === 'openai') return openaiBackend({ url: config.upstream as string });
-  if (config.backend === 'kserve') return kserveBackend({ url: config.upstream as string });
+/** Returns the backend the configuration names; a failed upstream version lookup is logged. */
+export function backendFromConfig(config: SidecarConfig, log?: Logger): Backend {
+  if (config.backend !== 'emulated') {
+    const upstream = {
+      url: config.upstream as string,
+      ...(config.model_version === undefined ? {} : { modelVersion: config.model_version }),
+      versionRefresh: {
+        maxAgeMs: config.model_version_refresh_ms,
+        onAskError: (model: string, err: unknown) =>
+          log?.warn({ err, model }, 'upstream model version unknown; keeping the last known'),
+      },
+    };
+    return config.backend === 'openai' ? openaiBackend(upstream) : kserveBackend(upstream);
+  }
   const profile = DEVICE_PROFILES[config.profile];
   if (profile === undefined) throw new RangeError(`unknown profile ${config.profile}`);
   return emulatedBackend(profile, config.model_version ?? 'emulated-1');
@@ -83,7 +93,7 @@ export interface SidecarApp {
 export function createSidecarApp(options: SidecarServerOptions): SidecarApp {
   const { config } = options;
   const log = options.log ?? createLogger('silent');
-  const backend = options.backend ?? backendFromConfig(config);
+  const backend = options.backend ?? backendFromConfig(config, log);
   let pool: ModelPool | undefined;
   const cache = config.cache.enabled
     ? new ResponseCache<CachedAnswer>({

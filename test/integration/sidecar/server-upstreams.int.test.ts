@@ -133,6 +133,29 @@ describe('openai upstream', () => {
     upstream.models = [{ id: 'chimera', root: '/models/chimera', max_model_len: 4096 }];
   });
 
+  it('model_version in the file is the version, whatever the upstream card says', async () => {
+    const sidecar = await startTestSidecar(
+      { model_version: 'chimera-2026-11-28' },
+      { config: { backend: 'openai', upstream: upstream.url } },
+    );
+    const ask = () =>
+      post(`${sidecar.url}/v1/completions`, {
+        model: 'chimera',
+        prompt: 'v',
+        max_tokens: 1,
+        seed: 3,
+      });
+    expect((await ask()).headers.get('x-cache')).toBe('miss');
+    upstream.models = [{ id: 'chimera', root: '/models/chimera-9', max_model_len: 4096 }];
+    // No refresh can change a fixed version: the cached answer still serves.
+    expect((await ask()).headers.get('x-cache')).toBe('hit');
+    expect(sidecar.records.map((r) => r.modelVersion)).toEqual([
+      'chimera-2026-11-28',
+      'chimera-2026-11-28',
+    ]);
+    upstream.models = [{ id: 'chimera', root: '/models/chimera', max_model_len: 4096 }];
+  });
+
   it('streams a chat through the upstream token by token', async () => {
     const sidecar = await startTestSidecar(
       {},

@@ -236,11 +236,13 @@ describe('a real sidecar process exporting to a running serve', () => {
 
   it('wave: the summary counts 4 requests in one batch of 4, queue times as the sidecar measured', async () => {
     const sent = of(WAVE);
-    // The client's view first: one batch of 4, each 20 + 2 x 4 ms on the device.
+    // The client's view first: one batch of 4, 20 + 2 x 4 ms on the device (as it measured
+    // them: timers may run late), the same batch time for all four.
     expect(sent.map((a) => a.timing?.batchSize)).toEqual([4, 4, 4, 4]);
-    expect(sent.map((a) => a.timing?.backendMs)).toEqual(
-      sent.map(() => batchDurationMs(BENCH, WAVE_SIZE)),
-    );
+    const device = sent.map((a) => a.timing?.backendMs as number);
+    expect(new Set(device).size).toBe(1);
+    expect(device[0]).toBeGreaterThanOrEqual(batchDurationMs(BENCH, WAVE_SIZE));
+    expect(device[0]).toBeLessThan(batchDurationMs(BENCH, WAVE_SIZE) + 20);
     const summary = await summaryOf(WAVE, WAVE_SIZE);
     expect(summary.requests).toBe(WAVE_SIZE);
     expect(summary.errors).toBe(0);

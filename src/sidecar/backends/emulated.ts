@@ -45,13 +45,13 @@ function seeded(seed: number): () => number {
   };
 }
 
-// Sleeps until `at` (epoch ms): timers count whole milliseconds, so each wait aims at an absolute
-// time, rounded up, and the rounding never adds up over a batch's tokens.
+// Sleeps until `at` (performance.now ms): timers count whole milliseconds, so each wait aims at an
+// absolute time, rounded up, and the rounding never adds up over a batch's tokens.
 const sleepUntil = (at: number, signal: AbortSignal) =>
   new Promise<void>((resolve, reject) => {
     if (signal.aborted) return reject(signal.reason);
     // Already due: no timer (a 0 ms timer still waits ~1 ms, which added up to 3-4 ms a batch).
-    const delay = Math.ceil(at - Date.now());
+    const delay = Math.ceil(at - performance.now());
     if (delay <= 0) return resolve();
     const onAbort = () => {
       clearTimeout(timer);
@@ -79,10 +79,11 @@ export function emulatedBackend(
     modelVersion,
     ready: async () => true,
     async runBatch(requests, signal, onToken) {
-      const start = Date.now();
+      const start = performance.now();
       const total = batchDurationMs(profile, requests.length) + random() * profile.jitterMs;
       const ttftMs = total * profile.prefillShare;
       await sleepUntil(start + ttftMs, signal);
+      const firstTokenMs = performance.now() - start;
       const tokens = requests.map((r) => Math.max(1, Math.min(r.maxTokens, profile.outputTokens)));
       // The first tokens at ttft, the last at the batch's end, the rest evenly between.
       const steps = Math.max(...tokens);
@@ -94,7 +95,10 @@ export function emulatedBackend(
         if (step < steps - 1 || steps === 1)
           await sleepUntil(start + ttftMs + (step + 1) * stepMs, signal);
       }
-      return requests.map((r, i) => resultOf(r, tokens[i] as number, ttftMs, total));
+      // The times the batch really took (timers run late by a fraction of a millisecond), as a
+      // device reports its own: the profile's figures are what it aims at.
+      const tookMs = performance.now() - start;
+      return requests.map((r, i) => resultOf(r, tokens[i] as number, firstTokenMs, tookMs));
     },
   };
 }

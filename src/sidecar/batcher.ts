@@ -77,7 +77,10 @@ export class Batcher<I, O> {
   private readonly options: ResolvedBatcherOptions;
   private readonly queue: PriorityQueue<Pending<I, O>>;
   private readonly counters = emptyCounters();
+  /** Every batch's run, until its callers have been answered (close waits for them). */
   private readonly running = new Set<Promise<void>>();
+  /** Batches on the backend now: a slot frees when the backend returns, before delivery. */
+  private inFlight = 0;
   private readonly recentBatchMs: number[] = [];
   private seq = 0;
   private batchSeq = 0;
@@ -113,7 +116,7 @@ export class Batcher<I, O> {
     return {
       queueDepth: this.queue.size,
       queueDepthByPriority: this.queue.depthByLevel(),
-      inFlightBatches: this.running.size,
+      inFlightBatches: this.inFlight,
       counters: {
         ...counters,
         batchSizes: { ...counters.batchSizes },
@@ -261,7 +264,7 @@ export class Batcher<I, O> {
   /** Dispatches every batch that may leave now, then arms the timer for the next one. */
   private pump(): void {
     if (this.closed) return;
-    while (this.running.size < this.options.maxInFlight) {
+    while (this.inFlight < this.options.maxInFlight) {
       const oldest = this.queue.oldest();
       const waited = oldest === undefined ? 0 : this.clock.now() - oldest.enqueuedAt;
       const size = batchSizeToDispatch(this.queue.size, waited, this.options);
@@ -274,7 +277,7 @@ export class Batcher<I, O> {
   /** Keeps one timer set for the moment the oldest queued request has waited the delay. */
   private armDelayTimer(): void {
     const oldest = this.queue.oldest();
-    const canRun = this.running.size < this.options.maxInFlight;
+    const canRun = this.inFlight < this.options.maxInFlight;
     const deadline =
       oldest !== undefined && canRun ? oldest.enqueuedAt + this.options.maxQueueDelayMs : undefined;
     if (deadline === this.delayDeadline) return;
@@ -313,15 +316,12 @@ export class Batcher<I, O> {
     this.counters.dispatchedBatches++;
     this.counters.batchSizes[requests.length] =
       (this.counters.batchSizes[requests.length] ?? 0) + 1;
+    this.inFlight++;
+    if (this.inFlight >= this.options.maxInFlight) this.slotFreeSince = undefined;
     const run = this.run(batch).finally(() => {
       this.running.delete(run);
-      // The device freed up when the batch returned, not when its callers were answered.
-      if (this.running.size === this.options.maxInFlight - 1)
-        this.slotFreeSince = batch.endedAt ?? this.clock.now();
-      this.schedulePump();
     });
     this.running.add(run);
-    if (this.running.size >= this.options.maxInFlight) this.slotFreeSince = undefined;
   }
 
   /** Runs one batch and hands each still-waiting caller its own result or the batch's error. */
@@ -339,6 +339,7 @@ export class Batcher<I, O> {
     batch.done = true;
     batch.endedAt = this.clock.now();
     this.recordDuration(batch.endedAt - batch.startedAt);
+    this.freeSlot(batch.endedAt);
     if (failure !== undefined) {
       for (const pending of batch.requests) this.fail(pending, failure, rejectReason(failure));
       return;
@@ -346,6 +347,16 @@ export class Batcher<I, O> {
     batch.requests.forEach((pending, i) => {
       this.deliver(pending, batch, (results as O[])[i] as O);
     });
+  }
+
+  /**
+   * Frees the batch's in-flight slot and sends the next batch at once, before this one's callers
+   * are answered: the device is the bottleneck, answering can wait for it to be busy again.
+   */
+  private freeSlot(at: number): void {
+    this.inFlight--;
+    if (this.inFlight === this.options.maxInFlight - 1) this.slotFreeSince = at;
+    this.pump();
   }
 
   private deliver(pending: Pending<I, O>, batch: RunningBatch<I, O>, value: O): void {

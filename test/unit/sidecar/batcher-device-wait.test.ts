@@ -84,3 +84,24 @@ test('with a second in-flight slot free, a request behind one running batch does
   expect(results.b?.queueMs).toBe(5);
   expect(results.b?.deviceWaitMs).toBe(0);
 });
+
+test('the next batch leaves as soon as the backend returns, before the last batch is answered', async () => {
+  const calls: Call[] = [];
+  const batcher = new Batcher<string, string>(
+    (items) => new Promise<string[]>((resolve) => calls.push({ items, resolve })),
+    { maxBatchSize: 4, maxQueueDelayMs: 0, maxInFlight: 1 },
+    { now: () => Date.now() },
+  );
+  let callsWhenAnswered = -1;
+  const a = batcher.submit('a').then(() => {
+    callsWhenAnswered = calls.length;
+  });
+  await advance(0);
+  void batcher.submit('b');
+  await advance(0);
+  expect(calls).toHaveLength(1);
+  finish(calls[0]);
+  await a;
+  expect(callsWhenAnswered).toBe(2);
+  expect(batcher.stats().inFlightBatches).toBe(1);
+});

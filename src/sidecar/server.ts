@@ -126,10 +126,12 @@ export function createSidecarApp(options: SidecarServerOptions): SidecarApp {
   };
   const app = express();
   app.disable('x-powered-by');
+  // Answers are never conditional (POST): no body hash per answer for an ETag nobody sends back.
+  app.disable('etag');
   app.use(noteArrival);
   app.use(express.json({ limit: '8mb' }));
+  app.use(openaiRoutes(deps)); // most traffic: first in the router's walk
   app.use(kserveRoutes(deps));
-  app.use(openaiRoutes(deps));
   app.use(adminRoutes(deps));
   app.use(notFound);
   app.use(errorHandler(log));

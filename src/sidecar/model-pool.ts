@@ -130,10 +130,12 @@ export class ModelPool {
     const batcher = new Batcher<BatchItem, CompletionResult>(async (items, signal) => {
       const started = performance.now();
       try {
+        // A token listener only when someone streams: backends may skip per-token work without.
+        const streams = items.some((item) => item.onToken !== undefined);
         return await this.backend.runBatch(
           items.map((item) => item.request),
           signal,
-          (index, text) => items[index]?.onToken?.(text),
+          streams ? (index, text) => items[index]?.onToken?.(text) : undefined,
         );
       } finally {
         const ms = performance.now() - started;

@@ -88,7 +88,10 @@ export function emulatedBackend(
       // The first tokens at ttft, the last at the batch's end, the rest evenly between.
       const steps = Math.max(...tokens);
       const stepMs = steps > 1 ? (total - ttftMs) / (steps - 1) : total - ttftMs;
-      for (let step = 0; step < steps; step++) {
+      // Nobody streams: one sleep to the end instead of one per token (the device's own timers
+      // share the sidecar's event loop; a real device costs it nothing).
+      if (onToken === undefined) await sleepUntil(start + total, signal);
+      for (let step = 0; step < steps && onToken !== undefined; step++) {
         tokens.forEach((n, i) => {
           if (step < n) onToken?.(i, step === 0 ? 'tok' : ' tok');
         });

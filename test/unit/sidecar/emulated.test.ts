@@ -71,3 +71,24 @@ it('an aborted batch stops and rejects', async () => {
   controller.abort(new Error('client gone'));
   await expect(run).rejects.toThrow('client gone');
 });
+
+it('without a token listener a batch ends at the same time, with the same answers', async () => {
+  const backend = emulatedBackend(BENCH);
+  let done = false;
+  const run = backend
+    .runBatch([request(0), request(1, 2)], new AbortController().signal)
+    .then((r) => {
+      done = true;
+      return r;
+    });
+  await jest.advanceTimersByTimeAsync(23);
+  expect(done).toBe(false);
+  await jest.advanceTimersByTimeAsync(1);
+  expect(done).toBe(true);
+  const results = await run;
+  expect(results.map((r) => [r.text, r.outputTokens, r.durationMs])).toEqual([
+    [Array(16).fill('tok').join(' '), 16, 24],
+    ['tok tok', 2, 24],
+  ]);
+  expect(results[0]?.ttftMs).toBe(8); // 30 % of 24 ms = 7.2, a whole-millisecond timer: 8
+});

@@ -41,6 +41,8 @@ export interface InferenceCall {
   timeoutMs: number;
   /** Fires when the client goes away. */
   signal: AbortSignal;
+  /** Set once admitted: the model version serving this request (answers name it). */
+  modelVersion?: string;
   /** Called once admitted, before any token: which prompts the cache answers. */
   onAdmitted?: (cacheHits: boolean[]) => void;
   /** Streaming: item `index` produced `text`. */
@@ -109,6 +111,7 @@ async function execute(
   // The version serving the model now: a redeployed upstream's answers never meet the old ones.
   const version = await currentVersion(deps.backend, call.model);
   served.version = version;
+  call.modelVersion = version;
   deps.cache?.setModelVersion(call.model, version);
   const cached = items.map((item) => lookup(deps, call.model, version, item));
   const misses = items.flatMap((_item, i) => (cached[i] === undefined ? [i] : []));

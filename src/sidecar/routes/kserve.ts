@@ -5,7 +5,7 @@ import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
 import { AppError } from '../../errors';
 import { VERSION } from '../../version';
-import { samplingFromBody } from '../backend';
+import { currentVersion, samplingFromBody } from '../backend';
 import { type InferenceCall, type InferenceItem, runInference } from '../inference';
 import { cacheHeader, callOf, estimateTokens, parseRecorded, type RouteDeps } from './context';
 
@@ -98,11 +98,11 @@ export function kserveRoutes(deps: RouteDeps): Router {
   router.get('/v2', (_req, res) => {
     res.json({ name: 'insightagent-sidecar', version: VERSION, extensions: [] });
   });
-  router.get('/v2/models/:model', (req, res) => {
+  router.get('/v2/models/:model', async (req, res) => {
     const model = deps.pool.info(String(req.params.model));
     res.json({
       name: model.name,
-      versions: [deps.backend.modelVersion],
+      versions: [await currentVersion(deps.backend, model.name)],
       platform: deps.backend.kind,
       inputs: [
         { name: 'text_input', datatype: 'BYTES', shape: [-1, 1] },
@@ -153,7 +153,7 @@ export function kserveRoutes(deps: RouteDeps): Router {
     }
     res.json({
       model_name: model,
-      model_version: deps.backend.modelVersion,
+      model_version: live.modelVersion ?? deps.backend.modelVersion,
       ...(body.id === undefined ? {} : { id: body.id }),
       outputs: [
         {

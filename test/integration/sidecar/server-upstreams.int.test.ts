@@ -391,7 +391,8 @@ describe('kserve upstream, two models at different versions', () => {
     expect(other.body.outputs[0].data).toEqual(['/v2/models/other/versions/7/infer']);
     expect([chimera.body.model_version, other.body.model_version]).toEqual(['1', '7']);
     const meta = async (model: string) =>
-      (await (await fetch(`${sidecar.url}/v2/models/${model}`)).json()).versions;
+      ((await (await fetch(`${sidecar.url}/v2/models/${model}`)).json()) as { versions: string[] })
+        .versions;
     expect([await meta('chimera'), await meta('other')]).toEqual([['1'], ['7']]);
   });
 });

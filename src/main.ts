@@ -1,15 +1,16 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { runDriftCommand } from './cli/drift';
-import { runMigrate } from './cli/migrate';
+import type { DriftCommand } from './cli/drift';
 import { ALL_ROLES, parseRoles } from './cli/roles';
-import { runServe } from './cli/serve';
-import { parsePort, runSidecar } from './cli/sidecar';
-import { runSloImport } from './cli/slo-import';
-import { runSql } from './cli/sql';
 import { ConfigError, errorMessage } from './errors';
 import type { SidecarFlags } from './sidecar/server-config';
 import { SQL_FORMATS, type SqlFormat } from './sql/render';
 import { VERSION } from './version';
+
+// A command's module is loaded when the command runs: `sidecar` must not load the store (chDB's
+// native engine, ~0.4 s) nor `serve` the sidecar.
+function load<T>(path: string): T {
+  return require(path) as T;
+}
 
 /** Exit statuses: 0 done, 1 failed while running, 2 bad usage or configuration. */
 export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
@@ -72,6 +73,7 @@ export function buildProgram(): Command {
       };
       process.once('SIGTERM', stop);
       process.once('SIGINT', stop);
+      const { runServe } = load<typeof import('./cli/serve')>('./cli/serve');
       shutdown = await runServe(
         { insecure: opts.insecure === true, migrate: opts.migrate, roles },
         process.env,
@@ -117,6 +119,7 @@ export function buildProgram(): Command {
       };
       process.once('SIGTERM', stop);
       process.once('SIGINT', stop);
+      const { runSidecar } = load<typeof import('./cli/sidecar')>('./cli/sidecar');
       shutdown = await runSidecar(opts, process.env, process.stdout);
       if (received) finish(shutdown);
     });
@@ -126,6 +129,7 @@ export function buildProgram(): Command {
     .description('Apply pending migrations/ to the store (serve also does this on start).')
     .option('--dry-run', 'print the statements that would run and change nothing', false)
     .action(async (opts: { dryRun: boolean }) => {
+      const { runMigrate } = load<typeof import('./cli/migrate')>('./cli/migrate');
       await runMigrate({ dryRun: opts.dryRun }, process.env, process.stdout);
     });
 
@@ -137,7 +141,8 @@ export function buildProgram(): Command {
     )
     .argument('<file>', 'OpenSLO YAML file, one or more documents')
     .option('--out <file>', 'write the YAML to this file instead of stdout')
-    .action((file: string, opts: { out?: string }) => {
+    .action(async (file: string, opts: { out?: string }) => {
+      const { runSloImport } = load<typeof import('./cli/slo-import')>('./cli/slo-import');
       runSloImport({ file, ...(opts.out === undefined ? {} : { out: opts.out }) }, process.stdout);
     });
 
@@ -155,11 +160,19 @@ export function buildProgram(): Command {
       '\nINSIGHTAGENT_URL and INSIGHTAGENT_TOKEN (an admin token) send the query to a running server.',
     )
     .action(async (query: string, opts: { format: SqlFormat }) => {
+      const { runSql } = load<typeof import('./cli/sql')>('./cli/sql');
       await runSql({ query, format: opts.format }, process.env, process.stdout, process.stderr);
     });
 
   addDriftCommands(program);
   return program;
+}
+
+/** Returns a --port value: an integer from 0 to 65535. */
+export function parsePort(text: string): number {
+  if (!/^\d+$/.test(text) || Number(text) > 65_535)
+    throw new InvalidArgumentError('expected an integer from 0 to 65535');
+  return Number(text);
 }
 
 // A --limit value: a whole number from 1 to 1000 (what the API accepts).
@@ -179,8 +192,10 @@ function addDriftCommands(program: Command): void {
       '\nINSIGHTAGENT_URL and INSIGHTAGENT_TOKEN (read scope; admin for run) send the command to a running server;\n' +
         'without them it opens the store, or asks the local server that owns it.',
     );
-  const run = (command: Parameters<typeof runDriftCommand>[0]) =>
-    runDriftCommand(command, process.env, process.stdout);
+  const run = async (command: DriftCommand) => {
+    const { runDriftCommand } = load<typeof import('./cli/drift')>('./cli/drift');
+    return runDriftCommand(command, process.env, process.stdout);
+  };
   drift
     .command('list')
     .description('List drift reports, newest first.')

@@ -1,17 +1,9 @@
 // `insightagent sidecar`: the configuration from flags and file, the server, and a graceful stop.
-import { InvalidArgumentError } from 'commander';
 import { type SidecarServer, startSidecar } from '../sidecar/server';
 import { resolveSidecarConfig, type SidecarFlags } from '../sidecar/server-config';
 import { createSidecarTelemetry } from '../sidecar/telemetry';
 import { createLogger } from '../telemetry/logger';
 import { VERSION } from '../version';
-
-/** Returns a --port value: an integer from 0 to 65535. */
-export function parsePort(text: string): number {
-  if (!/^\d+$/.test(text) || Number(text) > 65_535)
-    throw new InvalidArgumentError('expected an integer from 0 to 65535');
-  return Number(text);
-}
 
 /** Starts the sidecar; returns the function that stops it (resolving to the exit status). */
 export async function runSidecar(

@@ -8,15 +8,9 @@
 // `versionOfMetadata`) unless one is given; a numbered one pins the infer call to it.
 import { createHash } from 'node:crypto';
 import { configure } from 'safe-stable-stringify';
-import {
-  type Backend,
-  type CompletionRequest,
-  type CompletionResult,
-  runBySampling,
-  type SamplingParams,
-  type UpstreamVersionOptions,
-  UpstreamVersions,
-} from '../backend';
+import type { Backend, CompletionRequest, CompletionResult, SamplingParams } from '../backend';
+import { runBySampling } from '../sampling';
+import { type UpstreamVersionOptions, UpstreamVersions } from '../upstream-versions';
 
 /** Where the upstream is. */
 export interface KServeBackendOptions {

@@ -7,16 +7,15 @@
 import { createHash } from 'node:crypto';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { configure } from 'safe-stable-stringify';
-import {
-  type Backend,
-  type CompletionRequest,
-  type CompletionResult,
-  runBySampling,
-  type SamplingParams,
-  type TokenListener,
-  type UpstreamVersionOptions,
-  UpstreamVersions,
+import type {
+  Backend,
+  CompletionRequest,
+  CompletionResult,
+  SamplingParams,
+  TokenListener,
 } from '../backend';
+import { runBySampling } from '../sampling';
+import { type UpstreamVersionOptions, UpstreamVersions } from '../upstream-versions';
 
 /** Where the upstream is and how to call it. */
 export interface OpenAiBackendOptions {

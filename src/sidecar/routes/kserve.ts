@@ -5,8 +5,9 @@ import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
 import { AppError } from '../../errors';
 import { VERSION } from '../../version';
-import { currentVersion, samplingFromBody } from '../backend';
+import { currentVersion } from '../backend';
 import { type InferenceCall, type InferenceItem, runInference } from '../inference';
+import { samplingFromBody } from '../sampling';
 import { cacheHeader, callOf, estimateTokens, parseRecorded, type RouteDeps } from './context';
 
 const tensor = z.object({

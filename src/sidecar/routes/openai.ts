@@ -4,13 +4,14 @@
 import { randomUUID } from 'node:crypto';
 import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
-import { type CompletionRequest, samplingFromBody } from '../backend';
+import type { CompletionRequest } from '../backend';
 import {
   type InferenceCall,
   type InferenceItem,
   type InferenceResult,
   runInference,
 } from '../inference';
+import { samplingFromBody } from '../sampling';
 import { serverTiming } from '../server-timing';
 import {
   cacheHeader,

@@ -1,9 +1,10 @@
 // How an upstream's model version is learnt: what a /v1/models card or a v2 model metadata names,
 // and when the upstream is asked again (stale after 30 s, after a failed batch, 1 s after a
 // failed ask), one ask per model at a time.
-import { UpstreamVersions } from '../../../src/sidecar/backend';
+
 import { versionOfMetadata } from '../../../src/sidecar/backends/kserve';
 import { versionOfCard } from '../../../src/sidecar/backends/openai';
+import { UpstreamVersions } from '../../../src/sidecar/upstream-versions';
 
 describe('versionOfCard', () => {
   const card = { id: 'm', object: 'model', owned_by: 'vllm', root: '/w/m', max_model_len: 8 };

@@ -1,12 +1,7 @@
 // A batch's sampling params: read from a body, grouped (one upstream call per group of equal
 // params, the groups at once) and the results put back in the batch's order.
-import {
-  type CompletionRequest,
-  type CompletionResult,
-  groupBySampling,
-  runBySampling,
-  samplingFromBody,
-} from '../../../src/sidecar/backend';
+import type { CompletionRequest, CompletionResult } from '../../../src/sidecar/backend';
+import { groupBySampling, runBySampling, samplingFromBody } from '../../../src/sidecar/sampling';
 
 const request = (prompt: string, extra: Partial<CompletionRequest> = {}): CompletionRequest => ({
   model: 'm',

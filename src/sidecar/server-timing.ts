@@ -1,6 +1,6 @@
 // The Server-Timing header of a batched answer: where one request's time went inside the
 // sidecar, so a client (and bench/sidecar) can tell the device's share from the sidecar's own.
-import type { Response } from 'express';
+import type { ServerResponse } from 'node:http';
 
 /** How one prompt was served by a batch. */
 export interface BatchTiming {
@@ -13,11 +13,17 @@ export interface BatchTiming {
   backendMs: number;
 }
 
-const ARRIVED = 'insightagentArrivedAt';
+/** When each answer's request arrived (performance.now); gone with the response. */
+const arrivals = new WeakMap<ServerResponse, number>();
 
-/** Express middleware: notes when a request arrived (performance.now), before its body is read. */
-export function noteArrival(_req: unknown, res: Response, next: () => void): void {
-  res.locals[ARRIVED] = performance.now();
+/** Notes that the request answered by `res` arrived now (before its body is read). */
+export function noteArrivalAt(res: ServerResponse, at = performance.now()): void {
+  arrivals.set(res, at);
+}
+
+/** Express middleware: notes when a request arrived, before its body is read. */
+export function noteArrival(_req: unknown, res: ServerResponse, next: () => void): void {
+  noteArrivalAt(res);
   next();
 }
 
@@ -26,8 +32,12 @@ export function noteArrival(_req: unknown, res: Response, next: () => void): voi
  * `backend`, and `sidecar` (arrival to now, everything inside the sidecar; absent when the
  * arrival was not noted), in milliseconds as measured (unrounded), and the batch size.
  */
-export function serverTiming(batch: BatchTiming, res: Response, now = performance.now()): string {
-  const arrived = res.locals[ARRIVED] as number | undefined;
+export function serverTiming(
+  batch: BatchTiming,
+  res: ServerResponse,
+  now = performance.now(),
+): string {
+  const arrived = arrivals.get(res);
   const parts = [
     `queue;dur=${batch.queueMs}`,
     `device;dur=${batch.deviceWaitMs}`,

@@ -1,5 +1,6 @@
 // The sidecar server: OpenAI-compatible and KServe v2 endpoints in front of one backend, a
 // dynamic batcher per model, admission control, a response cache and its own /metrics.
+import type { RequestListener } from 'node:http';
 import express, { type Express } from 'express';
 import { closeServer, type Listening, listen } from '../api/http-server';
 import { errorHandler, notFound } from '../api/middleware/errors';
@@ -14,8 +15,9 @@ import { ModelPool } from './model-pool';
 import type { RequestRecorder } from './request-record';
 import { adminRoutes } from './routes/admin';
 import type { RouteDeps } from './routes/context';
-import { kserveRoutes } from './routes/kserve';
-import { openaiRoutes } from './routes/openai';
+import { BODY_LIMIT, directListener } from './routes/direct';
+import { kserveDirectRoutes, kserveRoutes } from './routes/kserve';
+import { openaiDirectRoutes, openaiRoutes } from './routes/openai';
 import type { SidecarConfig, SidecarFileConfig } from './server-config';
 import { createSidecarMetrics, type SidecarMetrics } from './server-metrics';
 import { noteArrival } from './server-timing';
@@ -84,6 +86,8 @@ export function limiterFromConfig(
 /** The app and what it holds, before it listens. */
 export interface SidecarApp {
   app: Express;
+  /** What the server listens with: the inference POSTs served directly, the rest by `app`. */
+  listener: RequestListener;
   deps: RouteDeps;
   pool: ModelPool;
   setDraining(): void;
@@ -129,14 +133,16 @@ export function createSidecarApp(options: SidecarServerOptions): SidecarApp {
   // Answers are never conditional (POST): no body hash per answer for an ETag nobody sends back.
   app.disable('etag');
   app.use(noteArrival);
-  app.use(express.json({ limit: '8mb' }));
+  app.use(express.json({ limit: BODY_LIMIT }));
   app.use(openaiRoutes(deps)); // most traffic: first in the router's walk
   app.use(kserveRoutes(deps));
   app.use(adminRoutes(deps));
   app.use(notFound);
   app.use(errorHandler(log));
+  const direct = [...openaiDirectRoutes(deps), ...kserveDirectRoutes(deps)];
   return {
     app,
+    listener: directListener(direct, app, log),
     deps,
     pool,
     setDraining: () => {
@@ -148,7 +154,11 @@ export function createSidecarApp(options: SidecarServerOptions): SidecarApp {
 /** Starts a sidecar on `config.host:config.port` (0 = any free port). */
 export async function startSidecar(options: SidecarServerOptions): Promise<SidecarServer> {
   const made = createSidecarApp(options);
-  const listening: Listening = await listen(made.app, options.config.host, options.config.port);
+  const listening: Listening = await listen(
+    made.listener,
+    options.config.host,
+    options.config.port,
+  );
   let closing: Promise<'drained' | 'forced'> | undefined;
   const shutdown = async (graceMs: number) => {
     made.setDraining();

@@ -1,6 +1,6 @@
 // What every sidecar route shares: the pipeline's dependencies, the call built from the HTTP
 // request's headers, the disconnect signal, and the record of a request refused as malformed.
-import type { Request, Response } from 'express';
+import type { ServerResponse } from 'node:http';
 import type { z } from 'zod';
 import { parseBody } from '../../api/body';
 import { AppError } from '../../errors';
@@ -9,6 +9,7 @@ import type { CachedAnswer, InferenceCall, InferenceDeps } from '../inference';
 import { recordOne } from '../inference';
 import type { SidecarRequestRecord } from '../request-record';
 import { rateLimitKeysFromHeaders } from '../token-bucket';
+import type { InferenceRequest } from './direct';
 
 /** Everything a route needs. */
 export interface RouteDeps extends InferenceDeps {
@@ -17,7 +18,7 @@ export interface RouteDeps extends InferenceDeps {
 }
 
 /** Returns a signal that fires when the client goes away before its answer is complete. */
-export function disconnectSignal(res: Response): AbortSignal {
+export function disconnectSignal(res: ServerResponse): AbortSignal {
   const controller = new AbortController();
   res.on('close', () => {
     if (!res.writableFinished) controller.abort(new Error('client disconnected'));
@@ -31,8 +32,8 @@ export function disconnectSignal(res: Response): AbortSignal {
  */
 export function callOf(
   deps: RouteDeps,
-  req: Request,
-  res: Response,
+  req: InferenceRequest,
+  res: ServerResponse,
   fields: Pick<InferenceCall, 'operation' | 'model' | 'stream' | 'startMs'>,
 ): InferenceCall {
   const { options } = deps.pool.info(fields.model);
@@ -52,7 +53,7 @@ export function callOf(
 export function parseRecorded<S extends z.ZodType>(
   deps: RouteDeps,
   schema: S,
-  req: Request,
+  req: InferenceRequest,
   operation: SidecarRequestRecord['operation'],
   startMs: number,
   build?: (body: z.output<S>) => void,
@@ -104,7 +105,7 @@ export function finishReason(answer: CachedAnswer, maxTokens: number): 'length' 
 export class SseStream {
   private opened = false;
 
-  constructor(private readonly res: Response) {}
+  constructor(private readonly res: ServerResponse) {}
 
   /** Whether a byte has been sent. */
   get started(): boolean {

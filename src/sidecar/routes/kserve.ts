@@ -1,7 +1,7 @@
 // KServe / Open Inference Protocol (v2): POST /v2/models/{model}/infer with `text_input` (BYTES,
 // leading batch dimension, row-major) and optional `max_tokens`; each row is one batcher item
 // and the answer is `text_output` [B, 1]. Health, readiness and model metadata beside it.
-import { type Request, type Response, Router } from 'express';
+import { Router } from 'express';
 import { z } from 'zod';
 import { AppError } from '../../errors';
 import { VERSION } from '../../version';
@@ -9,6 +9,7 @@ import { currentVersion } from '../backend';
 import { type InferenceCall, type InferenceItem, runInference } from '../inference';
 import { samplingFromBody } from '../sampling';
 import { cacheHeader, callOf, estimateTokens, parseRecorded, type RouteDeps } from './context';
+import { type DirectRoute, type InferenceHandler, modelRoute, sendJson } from './direct';
 
 const tensor = z.object({
   name: z.string().min(1),
@@ -118,7 +119,18 @@ export function kserveRoutes(deps: RouteDeps): Router {
     res.status(ready ? 200 : 503).json({ name: req.params.model, ready });
   });
 
-  router.post('/v2/models/:model/infer', async (req: Request, res: Response) => {
+  router.post('/v2/models/:model/infer', infer(deps));
+  return router;
+}
+
+/** Returns the KServe inference route of the direct path. */
+export function kserveDirectRoutes(deps: RouteDeps): DirectRoute[] {
+  return [modelRoute('/v2/models/', '/infer', infer(deps))];
+}
+
+/** Returns the handler of POST /v2/models/{model}/infer. */
+function infer(deps: RouteDeps): InferenceHandler {
+  return async (req, res) => {
     const startMs = deps.now();
     const model = String(req.params.model);
     let call: InferenceCall | undefined;
@@ -152,7 +164,7 @@ export function kserveRoutes(deps: RouteDeps): Router {
       if (live.signal.aborted) return;
       throw err;
     }
-    res.json({
+    sendJson(res, {
       model_name: model,
       model_version: live.modelVersion ?? deps.backend.modelVersion,
       ...(body.id === undefined ? {} : { id: body.id }),
@@ -165,6 +177,5 @@ export function kserveRoutes(deps: RouteDeps): Router {
         },
       ],
     });
-  });
-  return router;
+  };
 }

@@ -2,7 +2,8 @@
 // batcher item) and POST /v1/chat/completions (the messages as one prompt); both stream as
 // server-sent events when `stream: true`, ending with `data: [DONE]`.
 import { randomUUID } from 'node:crypto';
-import { type Request, type Response, Router } from 'express';
+import type { ServerResponse } from 'node:http';
+import { Router } from 'express';
 import { z } from 'zod';
 import type { CompletionRequest } from '../backend';
 import {
@@ -23,6 +24,7 @@ import {
   type RouteDeps,
   SseStream,
 } from './context';
+import { type DirectRoute, exactRoute, type InferenceHandler, sendJson } from './direct';
 
 const sampling = {
   model: z.string().min(1),
@@ -103,7 +105,7 @@ function usage(results: readonly InferenceResult[]) {
 /** Runs the call; answers JSON (`answer`) or a stream (`chunk` per token, `last` per choice). */
 async function serve(
   deps: RouteDeps,
-  res: Response,
+  res: ServerResponse,
   call: InferenceCall,
   items: InferenceItem[],
   shape: {
@@ -128,7 +130,7 @@ async function serve(
     const batch = results.length === 1 ? results[0]?.batch : undefined;
     // One batched prompt: where its time went (queue, device wait, backend, inside the sidecar).
     if (batch !== undefined) res.setHeader('server-timing', serverTiming(batch, res));
-    res.json(shape.answer(results));
+    sendJson(res, shape.answer(results));
     return;
   }
   results.forEach((result, i) => {
@@ -137,11 +139,9 @@ async function serve(
   stream.done();
 }
 
-/** Returns the OpenAI-compatible routes. */
-export function openaiRoutes(deps: RouteDeps): Router {
-  const router = Router();
-
-  router.post('/v1/completions', async (req: Request, res: Response) => {
+/** Returns the handler of POST /v1/completions. */
+function completions(deps: RouteDeps): InferenceHandler {
+  return async (req, res) => {
     const startMs = deps.now();
     let call: InferenceCall | undefined;
     const body = parseRecorded(deps, completionsSchema, req, 'text_completion', startMs, (b) => {
@@ -182,9 +182,12 @@ export function openaiRoutes(deps: RouteDeps): Router {
         }),
       },
     );
-  });
+  };
+}
 
-  router.post('/v1/chat/completions', async (req: Request, res: Response) => {
+/** Returns the handler of POST /v1/chat/completions. */
+function chatCompletions(deps: RouteDeps): InferenceHandler {
+  return async (req, res) => {
     const startMs = deps.now();
     let call: InferenceCall | undefined;
     const body = parseRecorded(deps, chatSchema, req, 'chat', startMs, (b) => {
@@ -245,8 +248,22 @@ export function openaiRoutes(deps: RouteDeps): Router {
         },
       },
     );
-  });
+  };
+}
 
+/** Returns the OpenAI-compatible inference routes of the direct path. */
+export function openaiDirectRoutes(deps: RouteDeps): DirectRoute[] {
+  return [
+    exactRoute('/v1/completions', completions(deps)),
+    exactRoute('/v1/chat/completions', chatCompletions(deps)),
+  ];
+}
+
+/** Returns the OpenAI-compatible routes of the express app (the direct path serves most POSTs). */
+export function openaiRoutes(deps: RouteDeps): Router {
+  const router = Router();
+  router.post('/v1/completions', completions(deps));
+  router.post('/v1/chat/completions', chatCompletions(deps));
   router.get('/v1/models', (_req, res) => {
     res.json({
       object: 'list',

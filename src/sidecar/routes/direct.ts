@@ -1,0 +1,100 @@
+// The inference routes served on node:http directly, ahead of express: express's router and
+// request setup cost this path ~0.2 ms a request (docs/benchmarks.md, "Sidecar"), a fifth of the
+// sidecar's own share of a request's latency. The same handlers serve under express too: a
+// request the direct path does not recognise exactly (another method or path, a trailing slash,
+// an encoded name) goes to the express app, which answers it as it always did. Bodies are read by
+// express's own JSON parser (body-parser) with the app's limit, and errors answer as the app's
+// error middleware does, so both paths answer alike (test/integration/sidecar/server-direct).
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import express from 'express';
+import { toAppError } from '../../api/middleware/errors';
+import type { Logger } from '../../telemetry/logger';
+import { noteArrivalAt } from '../server-timing';
+
+/** A request as the inference handlers read it: node's, with the parsed body and path params. */
+export interface InferenceRequest extends IncomingMessage {
+  body?: unknown;
+  /** Path params (express's may hold lists; the direct path's are strings). */
+  params: Record<string, string | string[]>;
+}
+
+/** An inference route's handler; it may throw (or reject with) an AppError. */
+export type InferenceHandler = (req: InferenceRequest, res: ServerResponse) => Promise<void>;
+
+/** One POST route of the direct path: its path params when `path` is exactly its, else undefined. */
+export interface DirectRoute {
+  match(path: string): Record<string, string> | undefined;
+  handler: InferenceHandler;
+}
+
+/** The JSON body limit of the sidecar, direct path and express app alike. */
+export const BODY_LIMIT = '8mb';
+
+/** Answers `body` as JSON, as express's res.json does (content type, length). */
+export function sendJson(res: ServerResponse, body: unknown, status = 200): void {
+  const text = JSON.stringify(body);
+  res.statusCode = status;
+  res.setHeader('content-type', 'application/json; charset=utf-8');
+  res.setHeader('content-length', Buffer.byteLength(text));
+  res.end(text);
+}
+
+/** Answers an error as the app's error middleware does: JSON `{error: {code, message}}`. */
+export function sendError(res: ServerResponse, err: unknown, log: Logger): void {
+  const known = toAppError(err);
+  if (known.status >= 500) log.error({ err }, 'request failed');
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  if (known.retryAfterSeconds !== undefined)
+    res.setHeader('Retry-After', String(Math.max(1, Math.ceil(known.retryAfterSeconds))));
+  sendJson(res, { error: { code: known.code, message: known.message } }, known.status);
+}
+
+/** Returns a route matching exactly `path`. */
+export function exactRoute(path: string, handler: InferenceHandler): DirectRoute {
+  return { match: (p) => (p === path ? {} : undefined), handler };
+}
+
+/** Returns a route matching `{prefix}{model}{suffix}` for a model name without `/` or `%`. */
+export function modelRoute(prefix: string, suffix: string, handler: InferenceHandler): DirectRoute {
+  return {
+    match(p) {
+      if (!p.startsWith(prefix) || !p.endsWith(suffix)) return undefined;
+      const model = p.slice(prefix.length, p.length - suffix.length);
+      return /^[^/%]+$/.test(model) ? { model } : undefined;
+    },
+    handler,
+  };
+}
+
+/** Returns the listener: POSTs to a direct route are served here, everything else by `app`. */
+export function directListener(
+  routes: readonly DirectRoute[],
+  app: RequestListener,
+  log: Logger,
+): RequestListener {
+  const parseJson = express.json({ limit: BODY_LIMIT });
+  return (req, res) => {
+    if (req.method === 'POST') {
+      const url = req.url ?? '';
+      const query = url.indexOf('?');
+      const path = query === -1 ? url : url.slice(0, query);
+      for (const route of routes) {
+        const params = route.match(path);
+        if (params === undefined) continue;
+        noteArrivalAt(res);
+        const request = req as InferenceRequest;
+        // body-parser's types name express's request and response; it reads node's.
+        parseJson(request as never, res as never, (err?: unknown) => {
+          if (err !== undefined) return sendError(res, err, log);
+          request.params = params;
+          route.handler(request, res).catch((failure: unknown) => sendError(res, failure, log));
+        });
+        return;
+      }
+    }
+    app(req, res);
+  };
+}

@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { createServer, type RequestListener, type Server } from 'node:http';
+import { createServer, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** A listening HTTP server and the port it got (useful when asked for port 0). */
@@ -47,4 +47,13 @@ export async function closeServer(server: Server, graceMs: number): Promise<'dra
     await closed;
   }
   return outcome;
+}
+
+/** Answers `body` as JSON on a node response, as express's res.json does (type, length). */
+export function sendJson(res: ServerResponse, body: unknown, status = 200): void {
+  const text = JSON.stringify(body);
+  res.statusCode = status;
+  res.setHeader('content-type', 'application/json; charset=utf-8');
+  res.setHeader('content-length', Buffer.byteLength(text));
+  res.end(text);
 }

@@ -58,16 +58,23 @@ export function reportJson(stored: StoredReport) {
 /** The JSON of one report. */
 export type ReportJson = ReturnType<typeof reportJson>;
 
+// What a stored profile and a listed one both say of where they came from.
+function originJson(origin: StoredReference['origin']) {
+  return {
+    profile_id: origin.profileId,
+    model: origin.model,
+    source: origin.source,
+    ...(origin.window
+      ? { window: { from: iso(origin.window.fromMs), to: iso(origin.window.toMs) } }
+      : {}),
+    description: origin.description,
+  };
+}
+
 /** Returns the JSON answer to a stored reference profile. */
 export function storedReferenceJson(stored: StoredReference) {
   return {
-    profile_id: stored.origin.profileId,
-    model: stored.origin.model,
-    source: stored.origin.source,
-    ...(stored.origin.window
-      ? { window: { from: iso(stored.origin.window.fromMs), to: iso(stored.origin.window.toMs) } }
-      : {}),
-    description: stored.origin.description,
+    ...originJson(stored.origin),
     features: stored.features,
     ...(stored.empty.length > 0 ? { empty_columns: stored.empty } : {}),
   };
@@ -76,13 +83,7 @@ export function storedReferenceJson(stored: StoredReference) {
 /** Returns the JSON of a listed reference profile. */
 export function profileListingJson(p: ProfileListing) {
   return {
-    profile_id: p.origin.profileId,
-    model: p.origin.model,
-    source: p.origin.source,
-    ...(p.origin.window
-      ? { window: { from: iso(p.origin.window.fromMs), to: iso(p.origin.window.toMs) } }
-      : {}),
-    description: p.origin.description,
+    ...originJson(p.origin),
     features: p.features,
     created_at: iso(p.createdAtMs),
   };

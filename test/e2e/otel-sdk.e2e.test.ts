@@ -3,17 +3,7 @@
 // proto exporters for one model and the OTLP JSON exporters for another; the summary API must
 // return exactly the counts and means sent, and quantiles within 1 %.
 import { join } from 'node:path';
-import {
-  type Cli,
-  cleanEnv,
-  killAll,
-  ROOT,
-  removeTempDirs,
-  startNode,
-  startServe,
-  stop,
-  waitForExit,
-} from '../helpers/spawn-cli';
+import { cleanEnv, ROOT, serveForSuite, startNode, waitForExit } from '../helpers/spawn-cli';
 
 const SPANS = 300;
 
@@ -47,7 +37,7 @@ const CLIENT = join(__dirname, 'clients', 'otel-genai-client.js');
 // (every export acknowledged by the receiver).
 async function sendWith(encoding: 'proto' | 'json', model: string, startMs: number): Promise<Sent> {
   const client = startNode(
-    [CLIENT, encoding, otlpBase, model, String(startMs), String(SPANS)],
+    [CLIENT, encoding, serving.otlpBase, model, String(startMs), String(SPANS)],
     cleanEnv({}),
     ROOT,
   );
@@ -68,26 +58,11 @@ interface Summary {
   scores: Record<string, { mean: number; count: number }>;
 }
 
-let serve: Cli | undefined;
-let apiBase = '';
-let otlpBase = '';
-
-beforeAll(async () => {
-  const started = await startServe('otel-sdk');
-  serve = started.cli;
-  apiBase = started.apiBase;
-  otlpBase = started.otlpBase;
-});
-
-afterAll(async () => {
-  if (serve) await stop(serve, 'SIGTERM', 10_000);
-  await killAll();
-  await removeTempDirs();
-});
+const serving = serveForSuite('otel-sdk');
 
 async function summary(model: string, from: number): Promise<Summary> {
   const query = `from=${from}&to=${Date.now() + 60_000}`;
-  const res = await fetch(`${apiBase}/api/v1/models/${model}/summary?${query}`);
+  const res = await fetch(`${serving.apiBase}/api/v1/models/${model}/summary?${query}`);
   expect(res.status).toBe(200);
   return (await res.json()) as Summary;
 }

@@ -11,14 +11,7 @@
 //   cached the same deterministic completion twice  -> a miss (batch of 1), then a cache hit
 import { batchDurationMs, DEVICE_PROFILES } from '../../src/sidecar/backends/emulated';
 import { startSidecarCli } from '../helpers/sidecar-cli';
-import {
-  type Cli,
-  type Exit,
-  killAll,
-  removeTempDirs,
-  startServe,
-  stop,
-} from '../helpers/spawn-cli';
+import { type Exit, serveForSuite, stop } from '../helpers/spawn-cli';
 
 const WAVE = 'e2e-wave';
 const LONE = 'e2e-lone';
@@ -86,8 +79,7 @@ interface Row {
   status: string;
 }
 
-let serve: Cli | undefined;
-let apiBase = '';
+const serving = serveForSuite('sidecar-serve');
 let trafficStart = 0;
 let sidecarExit: (Exit & { ms: number }) | undefined;
 let sidecarStderr = '';
@@ -143,7 +135,7 @@ async function complete(
 }
 
 async function sql<T>(query: string): Promise<T[]> {
-  const res = await fetch(`${apiBase}/api/v1/sql`, {
+  const res = await fetch(`${serving.apiBase}/api/v1/sql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ query }),
@@ -160,7 +152,7 @@ async function summaryOf(model: string, requests: number): Promise<Summary> {
   const started = Date.now();
   let last: Summary | undefined;
   while (Date.now() - started < 10_000) {
-    const res = await fetch(`${apiBase}/api/v1/models/${model}/summary?${window()}`);
+    const res = await fetch(`${serving.apiBase}/api/v1/models/${model}/summary?${window()}`);
     if (res.status === 200) {
       last = (await res.json()) as Summary;
       if (last.requests >= requests) return last;
@@ -184,11 +176,8 @@ const mean = (values: readonly number[]) => values.reduce((a, b) => a + b, 0) / 
 const sum = (values: readonly number[]) => values.reduce((a, b) => a + b, 0);
 
 beforeAll(async () => {
-  const started = await startServe('sidecar-serve');
-  serve = started.cli;
-  apiBase = started.apiBase;
   const sidecar = await startSidecarCli(CONFIG, {
-    OTEL_EXPORTER_OTLP_ENDPOINT: started.otlpBase,
+    OTEL_EXPORTER_OTLP_ENDPOINT: serving.otlpBase,
     LOG_LEVEL: 'warn',
   });
   trafficStart = Date.now();
@@ -209,12 +198,6 @@ beforeAll(async () => {
   );
   rowsAtExit = Number(counted[0]?.n);
 }, 60_000);
-
-afterAll(async () => {
-  if (serve) await stop(serve, 'SIGTERM', 10_000);
-  await killAll();
-  await removeTempDirs();
-});
 
 describe('a real sidecar process exporting to a running serve', () => {
   it('served every request; on SIGTERM it exits 0 and its spans are stored by then', () => {
@@ -316,7 +299,7 @@ describe('a real sidecar process exporting to a running serve', () => {
     expect(summary.tokens.output).toBe(2 * MAX_TOKENS);
 
     const series = await fetch(
-      `${apiBase}/api/v1/models/${CACHED}/timeseries?${window()}&metric=cache_hit_rate&step=1d`,
+      `${serving.apiBase}/api/v1/models/${CACHED}/timeseries?${window()}&metric=cache_hit_rate&step=1d`,
     );
     expect(series.status).toBe(200);
     const points = ((await series.json()) as { points: { value: number | null }[] }).points;

@@ -8,17 +8,7 @@ import { join } from 'node:path';
 import type { SidecarRequestRecord } from '../../src/sidecar/request-record';
 import { BUCKETS, METRIC } from '../../src/sidecar/telemetry-mapping';
 import { freePort } from '../helpers/net';
-import {
-  type Cli,
-  cleanEnv,
-  killAll,
-  ROOT,
-  removeTempDirs,
-  startNode,
-  startServe,
-  stop,
-  waitForExit,
-} from '../helpers/spawn-cli';
+import { cleanEnv, ROOT, serveForSuite, startNode, waitForExit } from '../helpers/spawn-cli';
 
 const COUNT = 200;
 const CLIENT = join(__dirname, 'clients', 'sidecar-telemetry-client.js');
@@ -41,22 +31,7 @@ interface Summary {
   tokens: { input: number; output: number };
 }
 
-let serve: Cli | undefined;
-let apiBase = '';
-let otlpBase = '';
-
-beforeAll(async () => {
-  const started = await startServe('sidecar-telemetry');
-  serve = started.cli;
-  apiBase = started.apiBase;
-  otlpBase = started.otlpBase;
-});
-
-afterAll(async () => {
-  if (serve) await stop(serve, 'SIGTERM', 10_000);
-  await killAll();
-  await removeTempDirs();
-});
+const serving = serveForSuite('sidecar-telemetry');
 
 async function runClient(args: string[], endpoint: string): Promise<ClientRun> {
   const client = startNode(
@@ -77,7 +52,7 @@ const present = (values: readonly (number | null)[]) =>
   values.filter((v): v is number => v !== null);
 
 async function sql<T>(query: string): Promise<T[]> {
-  const res = await fetch(`${apiBase}/api/v1/sql`, {
+  const res = await fetch(`${serving.apiBase}/api/v1/sql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ query }),
@@ -90,13 +65,13 @@ describe('sidecar request telemetry into a running server', () => {
   it('the summary returns the batch size mean, queue time, TTFT and latency of the records sent', async () => {
     const model = 'sidecar-e2e';
     const start = Date.now() - COUNT * 10 - 5_000;
-    const run = await runClient(['send', model, String(start), String(COUNT)], otlpBase);
-    expect(run.endpoint).toBe(otlpBase);
+    const run = await runClient(['send', model, String(start), String(COUNT)], serving.otlpBase);
+    expect(run.endpoint).toBe(serving.otlpBase);
     expect(run.errors).toEqual([]);
     const sent = run.records;
 
     const query = `from=${start - 60_000}&to=${Date.now() + 60_000}`;
-    const res = await fetch(`${apiBase}/api/v1/models/${model}/summary?${query}`);
+    const res = await fetch(`${serving.apiBase}/api/v1/models/${model}/summary?${query}`);
     expect(res.status).toBe(200);
     const summary = (await res.json()) as Summary;
 

@@ -195,3 +195,21 @@ export async function startServe(name: string): Promise<ServeUnderTest> {
   await waitForHttp(cli, `${apiBase}/readyz`, { status: 200, timeoutMs: 20_000 });
   return { cli, apiBase, otlpBase: `http://127.0.0.1:${otlp}` };
 }
+
+/**
+ * Runs one `insightagent serve` for the calling suite: started in a beforeAll, stopped in an
+ * afterAll together with the suite's other processes and temp dirs. The returned object is
+ * filled once the beforeAll has run.
+ */
+export function serveForSuite(name: string): ServeUnderTest {
+  const serving = {} as ServeUnderTest;
+  beforeAll(async () => {
+    Object.assign(serving, await startServe(name));
+  }, 30_000);
+  afterAll(async () => {
+    if (serving.cli !== undefined) await stop(serving.cli, 'SIGTERM', 10_000);
+    await killAll();
+    await removeTempDirs();
+  });
+  return serving;
+}

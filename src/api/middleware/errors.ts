@@ -1,6 +1,8 @@
+import type { ServerResponse } from 'node:http';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { AppError } from '../../errors';
 import type { Logger } from '../../telemetry/logger';
+import { sendJson } from '../http-server';
 
 /** The body of every error answer. */
 export interface ErrorBody {
@@ -24,19 +26,32 @@ const BODY_ERRORS: Record<string, { code: string; status: number }> = {
 /** Returns the one error middleware: `{"error":{"code","message"}}`, 500s logged, details hidden. */
 export function errorHandler(log: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
-    const known = toAppError(err);
-    if (known.status >= 500)
-      log.error({ err, method: req.method, path: req.path }, 'request failed');
-    if (res.headersSent) {
-      res.destroy();
-      return;
-    }
-    const body: ErrorBody = { error: { code: known.code, message: known.message } };
-    if (known.retryAfterSeconds !== undefined) {
-      res.setHeader('Retry-After', String(Math.max(1, Math.ceil(known.retryAfterSeconds))));
-    }
-    res.status(known.status).json(body);
+    answerError(res, err, log, { method: req.method, path: req.path });
   };
+}
+
+/**
+ * Answers `err` on a node response as the error middleware does (also for handlers served outside
+ * express): the AppError's status and `{"error":{"code","message"}}`, Retry-After when it has one,
+ * 500s logged; a response already started is cut off instead.
+ */
+export function answerError(
+  res: ServerResponse,
+  err: unknown,
+  log: Logger,
+  request: { method?: string | undefined; path?: string | undefined } = {},
+): void {
+  const known = toAppError(err);
+  if (known.status >= 500) log.error({ err, ...request }, 'request failed');
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  if (known.retryAfterSeconds !== undefined) {
+    res.setHeader('Retry-After', String(Math.max(1, Math.ceil(known.retryAfterSeconds))));
+  }
+  const body: ErrorBody = { error: { code: known.code, message: known.message } };
+  sendJson(res, body, known.status);
 }
 
 /**

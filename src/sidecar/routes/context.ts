@@ -49,20 +49,22 @@ export function callOf(
   };
 }
 
-/** Parses the body; a refusal (400) or an unknown model (404) is recorded before it is thrown. */
-export function parseRecorded<S extends z.ZodType>(
+/**
+ * Returns the parsed body and what `build` makes of it (the call); a refusal of either (400, or
+ * 404 for a model not served) is recorded before it is thrown.
+ */
+export function parseRecorded<S extends z.ZodType, T>(
   deps: RouteDeps,
   schema: S,
   req: InferenceRequest,
   operation: SidecarRequestRecord['operation'],
   startMs: number,
-  build?: (body: z.output<S>) => void,
-): z.output<S> {
+  build: (body: z.output<S>) => T,
+): { body: z.output<S>; built: T } {
   const raw = req.body as { model?: unknown; stream?: unknown } | undefined;
   try {
     const body = parseBody(schema, raw ?? {});
-    build?.(body);
-    return body;
+    return { body, built: build(body) };
   } catch (err) {
     const code = err instanceof AppError ? err.code : 'internal_error';
     const outcome = code === 'invalid_body' || code === 'invalid_header' ? 'invalid_request' : code;

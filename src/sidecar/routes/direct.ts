@@ -1,13 +1,14 @@
-// The inference routes served on node:http directly, ahead of express: express's router and
-// request setup cost this path ~0.2 ms a request (docs/benchmarks.md, "Sidecar"), a fifth of the
-// sidecar's own share of a request's latency. The same handlers serve under express too: a
-// request the direct path does not recognise exactly (another method or path, a trailing slash,
-// an encoded name) goes to the express app, which answers it as it always did. Bodies are read by
-// express's own JSON parser (body-parser) with the app's limit, and errors answer as the app's
-// error middleware does, so both paths answer alike (test/integration/sidecar/server-direct).
+// The inference routes served on node:http directly, ahead of express: with express's router and
+// request setup in front, the sidecar's own share of a request took 1.11-1.20 bare HTTP round
+// trips in bench/sidecar, without them 0.87-0.97 (docs/benchmarks.md, "Sidecar"). The same
+// handlers serve under express too: a request the direct path does not recognise exactly
+// (another method or path, a trailing slash, an encoded name) goes to the express app, which
+// answers it as it always did. Bodies are read by express's own JSON parser (body-parser) with
+// the app's limit, and errors answer through the app's answerError, so both paths answer alike
+// (test/integration/sidecar/server-direct).
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import express from 'express';
-import { toAppError } from '../../api/middleware/errors';
+import { answerError } from '../../api/middleware/errors';
 import type { Logger } from '../../telemetry/logger';
 import { noteArrivalAt } from '../server-timing';
 
@@ -29,28 +30,6 @@ export interface DirectRoute {
 
 /** The JSON body limit of the sidecar, direct path and express app alike. */
 export const BODY_LIMIT = '8mb';
-
-/** Answers `body` as JSON, as express's res.json does (content type, length). */
-export function sendJson(res: ServerResponse, body: unknown, status = 200): void {
-  const text = JSON.stringify(body);
-  res.statusCode = status;
-  res.setHeader('content-type', 'application/json; charset=utf-8');
-  res.setHeader('content-length', Buffer.byteLength(text));
-  res.end(text);
-}
-
-/** Answers an error as the app's error middleware does: JSON `{error: {code, message}}`. */
-export function sendError(res: ServerResponse, err: unknown, log: Logger): void {
-  const known = toAppError(err);
-  if (known.status >= 500) log.error({ err }, 'request failed');
-  if (res.headersSent) {
-    res.destroy();
-    return;
-  }
-  if (known.retryAfterSeconds !== undefined)
-    res.setHeader('Retry-After', String(Math.max(1, Math.ceil(known.retryAfterSeconds))));
-  sendJson(res, { error: { code: known.code, message: known.message } }, known.status);
-}
 
 /** Returns a route matching exactly `path`. */
 export function exactRoute(path: string, handler: InferenceHandler): DirectRoute {
@@ -88,9 +67,9 @@ export function directListener(
         const request = req as InferenceRequest;
         // body-parser's types name express's request and response; it reads node's.
         parseJson(request as never, res as never, (err?: unknown) => {
-          if (err !== undefined) return sendError(res, err, log);
+          if (err !== undefined) return answerError(res, err, log);
           request.params = params;
-          route.handler(request, res).catch((failure: unknown) => sendError(res, failure, log));
+          route.handler(request, res).catch((failure: unknown) => answerError(res, failure, log));
         });
         return;
       }

@@ -3,13 +3,14 @@
 // and the answer is `text_output` [B, 1]. Health, readiness and model metadata beside it.
 import { Router } from 'express';
 import { z } from 'zod';
+import { sendJson } from '../../api/http-server';
 import { AppError } from '../../errors';
 import { VERSION } from '../../version';
 import { currentVersion } from '../backend';
-import { type InferenceCall, type InferenceItem, runInference } from '../inference';
+import { type InferenceItem, runInference } from '../inference';
 import { samplingFromBody } from '../sampling';
 import { cacheHeader, callOf, estimateTokens, parseRecorded, type RouteDeps } from './context';
-import { type DirectRoute, type InferenceHandler, modelRoute, sendJson } from './direct';
+import { type DirectRoute, type InferenceHandler, modelRoute } from './direct';
 
 const tensor = z.object({
   name: z.string().min(1),
@@ -133,13 +134,11 @@ function infer(deps: RouteDeps): InferenceHandler {
   return async (req, res) => {
     const startMs = deps.now();
     const model = String(req.params.model);
-    let call: InferenceCall | undefined;
-    let rows: ReturnType<typeof rowsOf> | undefined;
-    const body = parseRecorded(deps, inferSchema, req, 'infer', startMs, (b) => {
-      rows = rowsOf(b);
-      call = callOf(deps, req, res, { operation: 'infer', model, stream: false, startMs });
-    });
-    const { prompts, maxTokens } = rows as ReturnType<typeof rowsOf>;
+    const { body, built } = parseRecorded(deps, inferSchema, req, 'infer', startMs, (b) => ({
+      rows: rowsOf(b),
+      call: callOf(deps, req, res, { operation: 'infer', model, stream: false, startMs }),
+    }));
+    const { prompts, maxTokens } = built.rows;
     const deterministic = body.parameters?.temperature === 0 || body.parameters?.seed !== undefined;
     const { temperature, top_p, seed, stop } = body.parameters ?? {};
     const sampling = samplingFromBody({ temperature, top_p, seed, stop });
@@ -155,18 +154,18 @@ function infer(deps: RouteDeps): InferenceHandler {
       const max_tokens = request.maxTokens;
       return { request, cacheKey: { prompt, max_tokens, temperature, top_p, seed, stop } };
     });
-    const live = call as InferenceCall;
-    live.onAdmitted = (hits) => res.setHeader('x-cache', cacheHeader(hits));
+    const { call } = built;
+    call.onAdmitted = (hits) => res.setHeader('x-cache', cacheHeader(hits));
     let results: Awaited<ReturnType<typeof runInference>>;
     try {
-      results = await runInference(deps, live, items);
+      results = await runInference(deps, call, items);
     } catch (err) {
-      if (live.signal.aborted) return;
+      if (call.signal.aborted) return;
       throw err;
     }
     sendJson(res, {
       model_name: model,
-      model_version: live.modelVersion ?? deps.backend.modelVersion,
+      model_version: call.modelVersion ?? deps.backend.modelVersion,
       ...(body.id === undefined ? {} : { id: body.id }),
       outputs: [
         {

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { Router } from 'express';
 import { z } from 'zod';
+import { sendJson } from '../../api/http-server';
 import type { CompletionRequest } from '../backend';
 import {
   type InferenceCall,
@@ -24,7 +25,12 @@ import {
   type RouteDeps,
   SseStream,
 } from './context';
-import { type DirectRoute, exactRoute, type InferenceHandler, sendJson } from './direct';
+import {
+  type DirectRoute,
+  exactRoute,
+  type InferenceHandler,
+  type InferenceRequest,
+} from './direct';
 
 const sampling = {
   model: z.string().min(1),
@@ -139,19 +145,26 @@ async function serve(
   stream.done();
 }
 
+/** Returns an OpenAI body, parsed, and its call; refusals recorded (see parseRecorded). */
+function parseCall<S extends z.ZodType<{ model: string; stream: boolean }>>(
+  deps: RouteDeps,
+  schema: S,
+  req: InferenceRequest,
+  res: ServerResponse,
+  operation: 'text_completion' | 'chat',
+  startMs: number,
+): { body: z.output<S>; call: InferenceCall } {
+  const { body, built } = parseRecorded(deps, schema, req, operation, startMs, (b) =>
+    callOf(deps, req, res, { operation, model: b.model, stream: b.stream, startMs }),
+  );
+  return { body, call: built };
+}
+
 /** Returns the handler of POST /v1/completions. */
 function completions(deps: RouteDeps): InferenceHandler {
   return async (req, res) => {
     const startMs = deps.now();
-    let call: InferenceCall | undefined;
-    const body = parseRecorded(deps, completionsSchema, req, 'text_completion', startMs, (b) => {
-      call = callOf(deps, req, res, {
-        operation: 'text_completion',
-        model: b.model,
-        stream: b.stream,
-        startMs,
-      });
-    });
+    const { body, call } = parseCall(deps, completionsSchema, req, res, 'text_completion', startMs);
     const prompts = Array.isArray(body.prompt) ? body.prompt : [body.prompt];
     const head = {
       id: `cmpl-${randomUUID()}`,
@@ -168,7 +181,7 @@ function completions(deps: RouteDeps): InferenceHandler {
     await serve(
       deps,
       res,
-      call as InferenceCall,
+      call,
       prompts.map((p) => item(body.model, p, body)),
       {
         chunk: (index, text) => ({ ...head, choices: [choice(index, text, null)] }),
@@ -189,15 +202,7 @@ function completions(deps: RouteDeps): InferenceHandler {
 function chatCompletions(deps: RouteDeps): InferenceHandler {
   return async (req, res) => {
     const startMs = deps.now();
-    let call: InferenceCall | undefined;
-    const body = parseRecorded(deps, chatSchema, req, 'chat', startMs, (b) => {
-      call = callOf(deps, req, res, {
-        operation: 'chat',
-        model: b.model,
-        stream: b.stream,
-        startMs,
-      });
-    });
+    const { body, call } = parseCall(deps, chatSchema, req, res, 'chat', startMs);
     const maxTokens = body.max_completion_tokens ?? body.max_tokens;
     const sampled = { ...body, max_tokens: maxTokens };
     const head = {
@@ -211,43 +216,37 @@ function chatCompletions(deps: RouteDeps): InferenceHandler {
       choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
     });
     let first = true;
-    await serve(
-      deps,
-      res,
-      call as InferenceCall,
-      [item(body.model, chatPrompt(body.messages), sampled)],
-      {
-        chunk: (_index, text) => {
-          const delta: Record<string, string> = first
-            ? { role: 'assistant', content: text }
-            : { content: text };
-          first = false;
-          return chunk(delta, null);
-        },
-        last: (_index, r) => {
-          // No token came: the role still goes first, as OpenAI always sends it.
-          const role = first ? [chunk({ role: 'assistant', content: '' }, null)] : [];
-          first = false;
-          return [...role, chunk({}, finishReason(r, maxTokens))];
-        },
-        answer: (results) => {
-          const r = results[0] as InferenceResult;
-          return {
-            ...head,
-            object: 'chat.completion',
-            choices: [
-              {
-                index: 0,
-                message: { role: 'assistant', content: r.text },
-                logprobs: null,
-                finish_reason: finishReason(r, maxTokens),
-              },
-            ],
-            usage: usage(results),
-          };
-        },
+    await serve(deps, res, call, [item(body.model, chatPrompt(body.messages), sampled)], {
+      chunk: (_index, text) => {
+        const delta: Record<string, string> = first
+          ? { role: 'assistant', content: text }
+          : { content: text };
+        first = false;
+        return chunk(delta, null);
       },
-    );
+      last: (_index, r) => {
+        // No token came: the role still goes first, as OpenAI always sends it.
+        const role = first ? [chunk({ role: 'assistant', content: '' }, null)] : [];
+        first = false;
+        return [...role, chunk({}, finishReason(r, maxTokens))];
+      },
+      answer: (results) => {
+        const r = results[0] as InferenceResult;
+        return {
+          ...head,
+          object: 'chat.completion',
+          choices: [
+            {
+              index: 0,
+              message: { role: 'assistant', content: r.text },
+              logprobs: null,
+              finish_reason: finishReason(r, maxTokens),
+            },
+          ],
+          usage: usage(results),
+        };
+      },
+    });
   };
 }
 

@@ -1,12 +1,8 @@
 // The direct path takes only a POST to exactly one of its routes; everything else goes to the app.
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import {
-  directListener,
-  exactRoute,
-  modelRoute,
-  sendJson,
-} from '../../../src/sidecar/routes/direct';
+import { sendJson } from '../../../src/api/http-server';
+import { directListener, exactRoute, modelRoute } from '../../../src/sidecar/routes/direct';
 import { createLogger } from '../../../src/telemetry/logger';
 
 const servers: Server[] = [];

@@ -77,7 +77,11 @@ export function tokensOf(text: string): string[] {
   return text.match(/\s*\S+(?:\s+$)?/g) ?? (text === '' ? [] : [text]);
 }
 
-/** Runs a request's prompts; resolves with one result per prompt or rejects with an AppError. */
+/**
+ * Runs a request's prompts; resolves with one result per prompt or rejects with an AppError. The
+ * request's records and metrics are made after the caller has answered: on the next tick, once
+ * every answer of the batch that just finished is written and before any further I/O is read.
+ */
 export async function runInference(
   deps: InferenceDeps,
   call: InferenceCall,
@@ -87,11 +91,11 @@ export async function runInference(
   const served: { version?: string } = {};
   try {
     const results = await execute(deps, call, items, outcomes, served);
-    finish(deps, call, items, outcomes, 'ok', served.version);
+    process.nextTick(finish, deps, call, items, outcomes, 'ok', served.version);
     return results;
   } catch (raw) {
     const err = toSidecarError(raw);
-    finish(deps, call, items, outcomes, outcomeOf(err), served.version);
+    process.nextTick(finish, deps, call, items, outcomes, outcomeOf(err), served.version);
     throw err;
   }
 }
@@ -118,10 +122,10 @@ async function execute(
   if (misses.length > 0) checkCapacity(runtime, misses.length, call.timeoutMs);
   call.onAdmitted?.(cached.map((answer) => answer !== undefined));
   // Every miss is queued before anything is answered: a refusal comes before any byte is sent.
-  const controller = new AbortController();
-  const onClientGone = () => controller.abort(call.signal.reason);
-  call.signal.addEventListener('abort', onClientGone, { once: true });
-  if (call.signal.aborted) controller.abort(call.signal.reason);
+  // Prompts of one request share a signal, so that one failing withdraws the others; a lone
+  // prompt has the client's own.
+  const shared = misses.length > 1 ? followSignal(call.signal) : undefined;
+  const signal = shared?.controller.signal ?? call.signal;
   const submitted = new Map<number, Promise<BatchedResult<CompletionResult>>>();
   for (const i of misses) {
     const item = items[i] as InferenceItem;
@@ -138,7 +142,7 @@ async function execute(
         {
           ...(call.priority === undefined ? {} : { priority: call.priority }),
           timeoutMs: call.timeoutMs,
-          signal: controller.signal,
+          signal,
         },
       ),
     );
@@ -176,12 +180,21 @@ async function execute(
     );
   } catch (err) {
     // One prompt failed: the others of this request are no longer wanted.
-    controller.abort(err);
+    shared?.controller.abort(err);
     await Promise.allSettled(submitted.values());
     throw err;
   } finally {
-    call.signal.removeEventListener('abort', onClientGone);
+    shared?.unfollow();
   }
+}
+
+// A controller that aborts when `signal` does, until unfollowed.
+function followSignal(signal: AbortSignal): { controller: AbortController; unfollow: () => void } {
+  const controller = new AbortController();
+  const onAbort = () => controller.abort(signal.reason);
+  signal.addEventListener('abort', onAbort, { once: true });
+  if (signal.aborted) controller.abort(signal.reason);
+  return { controller, unfollow: () => signal.removeEventListener('abort', onAbort) };
 }
 
 function lookup(

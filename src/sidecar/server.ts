@@ -15,7 +15,7 @@ import { ModelPool } from './model-pool';
 import type { RequestRecorder } from './request-record';
 import { adminRoutes } from './routes/admin';
 import type { RouteDeps } from './routes/context';
-import { BODY_LIMIT, directListener } from './routes/direct';
+import { BODY_LIMIT_BYTES, directListener } from './routes/direct';
 import { kserveDirectRoutes, kserveRoutes } from './routes/kserve';
 import { openaiDirectRoutes, openaiRoutes } from './routes/openai';
 import type { SidecarConfig, SidecarFileConfig } from './server-config';
@@ -133,7 +133,7 @@ export function createSidecarApp(options: SidecarServerOptions): SidecarApp {
   // Answers are never conditional (POST): no body hash per answer for an ETag nobody sends back.
   app.disable('etag');
   app.use(noteArrival);
-  app.use(express.json({ limit: BODY_LIMIT }));
+  app.use(express.json({ limit: BODY_LIMIT_BYTES }));
   app.use(openaiRoutes(deps)); // most traffic: first in the router's walk
   app.use(kserveRoutes(deps));
   app.use(adminRoutes(deps));

@@ -3,14 +3,16 @@
 // trips in bench/sidecar, without them 0.87-0.97 (docs/benchmarks.md, "Sidecar"). The same
 // handlers serve under express too: a request the direct path does not recognise exactly
 // (another method or path, a trailing slash, an encoded name) goes to the express app, which
-// answers it as it always did. Bodies are read by express's own JSON parser (body-parser) with
-// the app's limit, and errors answer through the app's answerError, so both paths answer alike
+// answers it as it always did. Plain JSON bodies are read by json-body, every other body (and
+// every refusal) by express's own JSON parser (body-parser) with the app's limit, and errors
+// answer through the app's answerError, so both paths answer alike
 // (test/integration/sidecar/server-direct).
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import express from 'express';
 import { answerError } from '../../api/middleware/errors';
 import type { Logger } from '../../telemetry/logger';
 import { noteArrivalAt } from '../server-timing';
+import { type BodyParser, jsonBodyReader } from './json-body';
 
 /** A request as the inference handlers read it: node's, with the parsed body and path params. */
 export interface InferenceRequest extends IncomingMessage {
@@ -28,8 +30,8 @@ export interface DirectRoute {
   handler: InferenceHandler;
 }
 
-/** The JSON body limit of the sidecar, direct path and express app alike. */
-export const BODY_LIMIT = '8mb';
+/** The JSON body limit of the sidecar, direct path and express app alike (8 MiB). */
+export const BODY_LIMIT_BYTES = 8 * 1024 * 1024;
 
 /** Returns a route matching exactly `path`. */
 export function exactRoute(path: string, handler: InferenceHandler): DirectRoute {
@@ -54,7 +56,11 @@ export function directListener(
   app: RequestListener,
   log: Logger,
 ): RequestListener {
-  const parseJson = express.json({ limit: BODY_LIMIT });
+  // body-parser's types name express's request and response; it reads node's.
+  const parseJson = jsonBodyReader(
+    BODY_LIMIT_BYTES,
+    express.json({ limit: BODY_LIMIT_BYTES }) as unknown as BodyParser,
+  );
   return (req, res) => {
     if (req.method === 'POST') {
       const url = req.url ?? '';
@@ -65,8 +71,7 @@ export function directListener(
         if (params === undefined) continue;
         noteArrivalAt(res);
         const request = req as InferenceRequest;
-        // body-parser's types name express's request and response; it reads node's.
-        parseJson(request as never, res as never, (err?: unknown) => {
+        parseJson(request, res, (err?: unknown) => {
           if (err !== undefined) return answerError(res, err, log);
           request.params = params;
           route.handler(request, res).catch((failure: unknown) => answerError(res, failure, log));

@@ -1,6 +1,7 @@
 // The inference POSTs are served on node:http directly; a path the direct path does not take
 // exactly (here: a trailing slash) reaches the same handler through express. Both must answer
 // alike: the same status, error body, headers and answer shape, for good and bad requests.
+import { gzipSync } from 'node:zlib';
 import { closeSidecars, post, startTestSidecar, type TestSidecar } from '../../helpers/sidecar';
 
 afterEach(closeSidecars);
@@ -13,8 +14,17 @@ interface Answer {
   body: any;
 }
 
-async function raw(url: string, body: string, contentType = 'application/json'): Promise<Answer> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': contentType }, body });
+async function raw(
+  url: string,
+  body: string | Buffer,
+  contentType = 'application/json',
+  headers: Record<string, string> = {},
+): Promise<Answer> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': contentType, ...headers },
+    body,
+  });
   const text = await res.text();
   return {
     status: res.status,
@@ -32,9 +42,15 @@ function shape(answer: Answer): Answer {
   return { ...answer, body };
 }
 
-async function both(sidecar: TestSidecar, path: string, body: string, contentType?: string) {
-  const direct = await raw(`${sidecar.url}${path}`, body, contentType);
-  const viaExpress = await raw(`${sidecar.url}${path}/`, body, contentType);
+async function both(
+  sidecar: TestSidecar,
+  path: string,
+  body: string | Buffer,
+  contentType?: string,
+  headers?: Record<string, string>,
+) {
+  const direct = await raw(`${sidecar.url}${path}`, body, contentType, headers);
+  const viaExpress = await raw(`${sidecar.url}${path}/`, body, contentType, headers);
   return { direct: shape(direct), viaExpress: shape(viaExpress) };
 }
 
@@ -55,12 +71,30 @@ it.each([
   ['a body that is not JSON', '/v1/completions', '{"model": '],
   ['a body missing the prompt', '/v1/completions', JSON.stringify({ model: 'm' })],
   ['a KServe body without inputs', '/v2/models/m/infer', JSON.stringify({})],
-])('%s: the direct path and express answer alike', async (_name, path, body) => {
-  const sidecar = await startTestSidecar();
-  const { direct, viaExpress } = await both(sidecar, path, body);
-  expect(direct).toEqual(viaExpress);
-  expect(direct.contentType).toBe('application/json; charset=utf-8');
-});
+  ['a body with a byte order mark', '/v1/completions', `\uFEFF${completion}`],
+  ['a body led by whitespace', '/v1/completions', `\r\n ${completion}`],
+  ['an empty body', '/v1/completions', ''],
+  ['a body of whitespace', '/v1/completions', '  '],
+  ['a JSON string, not an object', '/v1/completions', '"hello"'],
+  ['JSON followed by more', '/v1/completions', `${completion}x`],
+  ['invalid UTF-8', '/v1/completions', Buffer.from([0x7b, 0xff, 0x7d])],
+  [
+    'a charset written in capitals',
+    '/v1/completions',
+    completion,
+    'Application/JSON; Charset=UTF-8',
+  ],
+  ['a Latin-1 charset', '/v1/completions', completion, 'application/json; charset=iso-8859-1'],
+  ['JSON declared as +json', '/v1/completions', completion, 'application/vnd.api+json'],
+])(
+  '%s: the direct path and express answer alike',
+  async (_name, path, body, contentType = 'application/json') => {
+    const sidecar = await startTestSidecar();
+    const { direct, viaExpress } = await both(sidecar, path, body, contentType);
+    expect(direct).toEqual(viaExpress);
+    expect(direct.contentType).toBe('application/json; charset=utf-8');
+  },
+);
 
 it('a body over the 8 MB limit is 413 on both paths, and nothing is recorded', async () => {
   const sidecar = await startTestSidecar();
@@ -76,6 +110,17 @@ it('a body that is not declared JSON is refused the same way on both paths', asy
   const { direct, viaExpress } = await both(sidecar, '/v1/completions', completion, 'text/plain');
   expect(direct.status).toBe(400);
   expect(direct).toEqual(viaExpress);
+});
+
+it('a gzip body is read (and a corrupt one refused) the same way on both paths', async () => {
+  const sidecar = await startTestSidecar();
+  const gzip = { 'content-encoding': 'gzip' };
+  const good = await both(sidecar, '/v1/completions', gzipSync(completion), undefined, gzip);
+  expect(good.direct.status).toBe(200);
+  expect(good.direct).toEqual(good.viaExpress);
+  const bad = await both(sidecar, '/v1/completions', Buffer.from('not gzip'), undefined, gzip);
+  expect(bad.direct.status).toBe(400);
+  expect(bad.direct).toEqual(bad.viaExpress);
 });
 
 it('a rate-limited request gets 429 and the same Retry-After on both paths', async () => {

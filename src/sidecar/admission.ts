@@ -1,10 +1,10 @@
 // The sidecar's admission decisions and error mapping: the headers a request brings (priority,
 // timeout), rate limits, early shedding, queue room, and the HTTP status of each batcher error.
 import { AppError } from '../errors';
+import { admissionOf, predictWaitMs } from './admission-policy';
 import { QueueFullError, RequestCancelledError } from './batcher-errors';
-import { estimateRetryAfterMs } from './batcher-policy';
 import type { ModelRuntime } from './model-pool';
-import { retryAfterSeconds, shouldShedEarly } from './token-bucket';
+import { retryAfterSeconds } from './token-bucket';
 
 type Headers = Record<string, string | string[] | undefined>;
 
@@ -58,11 +58,14 @@ export function rateLimited(retryAfterMs: number): AppError {
  * duration / max_in_flight; 0 before any batch has run.
  */
 export function predictedWaitMs(runtime: ModelRuntime, joining: number): number {
-  const recent = runtime.recentBatchMs();
-  if (recent === undefined) return 0;
-  const { queueDepth } = runtime.batcher.stats();
-  const batches = Math.ceil((queueDepth + joining) / runtime.options.max_batch_size);
-  return (batches * recent) / runtime.options.max_in_flight;
+  const { max_batch_size, max_in_flight } = runtime.options;
+  return predictWaitMs({
+    queueDepth: runtime.batcher.stats().queueDepth,
+    joining,
+    maxBatchSize: max_batch_size,
+    maxInFlight: max_in_flight,
+    recentBatchMs: runtime.recentBatchMs(),
+  });
 }
 
 /**
@@ -73,30 +76,33 @@ export function predictedWaitMs(runtime: ModelRuntime, joining: number): number 
 export function checkCapacity(runtime: ModelRuntime, joining: number, timeoutMs: number): void {
   const { queueDepth } = runtime.batcher.stats();
   const { max_queue_size, max_batch_size, max_in_flight, max_queue_delay_ms } = runtime.options;
-  if (joining > max_queue_size)
+  const admission = admissionOf({
+    queueDepth,
+    joining,
+    timeoutMs,
+    maxQueueSize: max_queue_size,
+    maxBatchSize: max_batch_size,
+    maxInFlight: max_in_flight,
+    maxQueueDelayMs: max_queue_delay_ms,
+    recentBatchMs: runtime.recentBatchMs(),
+  });
+  if (admission.kind === 'too_large')
     throw new AppError(
       'payload_too_large',
       413,
       `${joining} prompts (list items or KServe rows) in one request, more than max_queue_size ${max_queue_size} of model "${runtime.name}": send at most ${max_queue_size} per request`,
     );
-  if (queueDepth + joining > max_queue_size) {
-    const retryMs = estimateRetryAfterMs({
-      queued: queueDepth,
-      maxBatchSize: max_batch_size,
-      maxInFlight: max_in_flight,
-      maxQueueDelayMs: max_queue_delay_ms,
-      recentBatchMs: [runtime.recentBatchMs() ?? max_queue_delay_ms],
-    });
-    throw queueFull(retryMs, `inference queue is full (${queueDepth} queued)`);
-  }
-  const waitMs = predictedWaitMs(runtime, joining);
-  if (shouldShedEarly(waitMs, timeoutMs))
+  if (admission.kind === 'queue_full')
+    throw queueFull(admission.retryAfterMs, `inference queue is full (${queueDepth} queued)`);
+  if (admission.kind === 'shed') {
+    const waitMs = admission.predictedWaitMs;
     throw new AppError(
       'shed',
       503,
       `predicted wait ${Math.round(waitMs)} ms exceeds the request timeout ${timeoutMs} ms`,
       { retryAfterSeconds: Math.max(1, retryAfterSeconds(waitMs - timeoutMs)) },
     );
+  }
 }
 
 function queueFull(retryAfterMs: number, message: string): AppError {

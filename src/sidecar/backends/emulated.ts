@@ -2,6 +2,7 @@
 // seeded jitter), one batch at a time; each item's first token comes out after the prefill share
 // of that time and its tokens stream evenly over the rest. It stands in for a GPU model server
 // in tests, benches and the demo, with profiles for the Chimera case.
+import { seededRandom } from '../../random';
 import type { Backend, CompletionRequest, CompletionResult } from '../backend';
 
 /** The device model. */
@@ -33,18 +34,6 @@ export function throughputLimit(profile: DeviceProfile, size: number): number {
   return (size * 1000) / batchDurationMs(profile, size);
 }
 
-// A small seeded generator (mulberry32): jitter must be reproducible in tests and benches.
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 // Sleeps until `at` (performance.now ms): timers count whole milliseconds, so each wait aims at an
 // absolute time, rounded up, and the rounding never adds up over a batch's tokens.
 const sleepUntil = (at: number, signal: AbortSignal) =>
@@ -73,7 +62,8 @@ export function emulatedBackend(
 ): Backend {
   if (!(profile.prefillShare > 0 && profile.prefillShare < 1))
     throw new RangeError(`prefillShare must lie in (0, 1), got ${profile.prefillShare}`);
-  const random = seeded(seed);
+  // Seeded: jitter must be reproducible in tests and benches.
+  const random = seededRandom(seed);
   return {
     kind: 'emulated',
     modelVersion,

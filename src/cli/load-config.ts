@@ -2,6 +2,7 @@ import { type ChannelConfig, parseChannels } from '../alerts/channels/config';
 import { type Env, parseEnv } from '../config/env';
 import { emptyFileConfig, type FileConfig, loadFileConfig } from '../config/file';
 import { type DriftMonitor, defaultMonitor, parseDriftMonitors } from '../drift/config';
+import { parseReportsConfig, type ReportsConfig } from '../report/config';
 import { parseRetrainConfig, type RetrainConfig } from '../retrain/config';
 
 /** The validated configuration: environment, YAML file and its alert channels. */
@@ -12,6 +13,8 @@ export interface LoadedConfig {
   retrain: RetrainConfig;
   /** The drift monitors; with no `drift:` section, the default monitor for every model. */
   drift: DriftMonitor[];
+  /** Per model, what its insight report measures against. */
+  reports: ReportsConfig;
 }
 
 /** The environment and the YAML file, each validated once; throws ConfigError (exit 2). */
@@ -25,5 +28,7 @@ export function loadConfig(source: NodeJS.ProcessEnv): LoadedConfig {
   const retrain = parseRetrainConfig(file.retrain, channels, retrainWhere);
   const monitors = parseDriftMonitors(file.drift, env.configFile ?? 'configuration');
   const drift = monitors.length > 0 ? monitors : [defaultMonitor()];
-  return { env, file, channels, retrain, drift };
+  const reportsWhere = env.configFile === undefined ? 'reports' : `${env.configFile}: reports`;
+  const reports = parseReportsConfig(file.reports, reportsWhere);
+  return { env, file, channels, retrain, drift, reports };
 }

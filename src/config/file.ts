@@ -6,13 +6,13 @@ import { ingestSection } from '../ingest/settings';
 import { sloListSchema } from '../slo/spec';
 import { formatIssues, formatPath } from './issues';
 
-const SECTIONS = ['slos', 'drift', 'channels', 'retrain', 'ingest'] as const;
+const SECTIONS = ['slos', 'drift', 'channels', 'retrain', 'ingest', 'reports'] as const;
 
 const mapping = z.record(z.string(), z.unknown(), { error: 'expected a mapping (key: value)' });
 const listOfMappings = z.array(mapping, { error: 'expected a list' }).default([]);
 
 // Each section's entries are validated in full by the module that owns it (drift, alerts,
-// retrain); here only the outline is checked. `slos` and `ingest` are validated here, by their
+// retrain, report); here only the outline is checked. `slos` and `ingest` are validated here, by their
 // owners' schemas (src/slo/spec.ts, src/ingest/settings.ts).
 const schema = z.strictObject(
   {
@@ -21,6 +21,7 @@ const schema = z.strictObject(
     channels: listOfMappings,
     retrain: mapping.default({}),
     ingest: ingestSection,
+    reports: mapping.default({}),
   },
   {
     error: (iss) =>

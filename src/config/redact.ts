@@ -33,6 +33,7 @@ export function redactedConfig(env: Env, file: FileConfig): Record<string, unkno
       drift: file.drift.length,
       channels: file.channels.map((c) => c.name ?? '(unnamed)'),
       retrain: Object.keys(file.retrain),
+      reports: Object.keys(file.reports),
       // No secrets in ingest settings: shown in full, defaults included.
       ingest: file.ingest,
     },

@@ -15,6 +15,7 @@ describe('YAML configuration', () => {
       drift: [],
       channels: [],
       retrain: {},
+      reports: {},
       ingest: expect.objectContaining({ maxBodyBytes: 64 * 1024 * 1024 }),
     });
   });

@@ -1,0 +1,68 @@
+// The reports: section: per-model targets and device, the `*` fallback, and errors naming the path.
+import { parseFileConfig } from '../../../src/config/file';
+import { parseReportsConfig, reportSettingsFor } from '../../../src/report/config';
+
+const parse = (yaml: string) =>
+  parseReportsConfig(parseFileConfig(yaml, 'test.yaml', {}).reports, 'test.yaml: reports');
+
+describe('reportSettingsFor', () => {
+  const config = parse(`
+reports:
+  chimera:
+    targets: { throughput_rps: 10, ttft_mean_ms: 800, accuracy: 0.85 }
+    device: chimera
+  "*":
+    targets: { ttft_mean_ms: 1500 }
+    device: { fixed_ms: 40, per_item_ms: 5 }
+    max_in_flight: 2
+`);
+
+  it("reads a model's targets and a named device profile", () => {
+    expect(reportSettingsFor(config, 'chimera')).toEqual({
+      targets: { throughputRps: 10, ttftMeanMs: 800, accuracy: 0.85 },
+      profile: {
+        fixedMs: 180,
+        perItemMs: 16,
+        source: 'config reports.chimera.device: emulated profile "chimera"',
+      },
+      inFlight: 1,
+    });
+  });
+
+  it('falls back to the "*" entry for a model without its own', () => {
+    expect(reportSettingsFor(config, 'other')).toEqual({
+      targets: { ttftMeanMs: 1500 },
+      profile: { fixedMs: 40, perItemMs: 5, source: 'config reports.*.device' },
+      inFlight: 2,
+    });
+  });
+
+  it('has no targets and no profile without a section', () => {
+    expect(reportSettingsFor(parse(''), 'chimera')).toEqual({
+      targets: {},
+      profile: null,
+      inFlight: 1,
+    });
+  });
+});
+
+describe('parseReportsConfig', () => {
+  it.each([
+    [
+      'reports:\n  m: { targets: { throughput: 10 } }',
+      'm.targets: unknown key "throughput"; expected throughput_rps',
+    ],
+    [
+      'reports:\n  m: { targets: { accuracy: 87.2 } }',
+      'm.targets.accuracy: expected a share from 0 to 1',
+    ],
+    [
+      'reports:\n  m: { targets: { ttft_mean_ms: 0 } }',
+      'm.targets.ttft_mean_ms: expected milliseconds above 0',
+    ],
+    ['reports:\n  m: { device: gpu }', 'm.device: expected a profile name (chimera, bench)'],
+    ['reports:\n  m: { max_in_flight: 0 }', 'm.max_in_flight: expected at least 1 batch'],
+  ])('%s is refused naming the path', (yaml, message) => {
+    expect(() => parse(yaml)).toThrow(message);
+  });
+});

@@ -126,8 +126,10 @@ export function* runQueueModel<R extends QueuedRequest>(
   let next = iterator.next();
   for (;;) {
     const arrivalAt = next.done ? Number.POSITIVE_INFINITY : next.value.arrivalMs;
-    // The earliest internal event: a batch ends, a running or queued request times out, or the
-    // oldest queued request has waited max_queue_delay_ms while a slot is free.
+    // The earliest internal event: a batch ends, a running request times out, or the oldest
+    // queued request has waited max_queue_delay_ms while a slot is free. A queued request never
+    // times out here: every request has the same timeout, so those running (who arrived
+    // earlier) time out first, and a batch nobody waits for is aborted, freeing the device.
     let at = Number.POSITIVE_INFINITY;
     let ending: Batch<R> | undefined;
     let expiring: Batch<R> | undefined;
@@ -145,22 +147,17 @@ export function* runQueueModel<R extends QueuedRequest>(
       }
     }
     const head = queue.peek();
-    const headDeadline = head === undefined ? at : head.arrivalMs + sidecar.timeout_ms;
     const delayAt =
       head !== undefined && running.length < sidecar.max_in_flight
         ? head.arrivalMs + sidecar.max_queue_delay_ms
-        : at;
-    if (at === Number.POSITIVE_INFINITY && arrivalAt === Number.POSITIVE_INFINITY) return;
-    if (Math.min(at, headDeadline, delayAt) <= arrivalAt) {
-      clock = Math.max(clock, Math.min(at, headDeadline, delayAt));
-      if (ending !== undefined && at <= headDeadline && at <= delayAt) finish(ending);
-      else if (expiring !== undefined && at <= headDeadline && at <= delayAt)
-        timeOutRunning(expiring, at);
-      else if (headDeadline <= delayAt && head !== undefined) {
-        queue.shift();
-        out.push(timedOut(head, headDeadline, undefined));
-        pump(clock);
-      } else pump(clock);
+        : Number.POSITIVE_INFINITY;
+    const internalAt = Math.min(at, delayAt);
+    if (internalAt === Number.POSITIVE_INFINITY && arrivalAt === Number.POSITIVE_INFINITY) return;
+    if (internalAt <= arrivalAt) {
+      clock = Math.max(clock, internalAt);
+      if (ending !== undefined && at <= delayAt) finish(ending);
+      else if (expiring !== undefined && at <= delayAt) timeOutRunning(expiring, at);
+      else pump(clock);
     } else {
       clock = arrivalAt;
       // Requests arriving at the same instant are one burst: the batcher pumps once after them.
@@ -223,15 +220,15 @@ function refused<R extends QueuedRequest>(request: R, admission: Admission): Que
 function timedOut<R extends QueuedRequest>(
   request: R,
   now: number,
-  batch: Batch<R> | undefined,
+  batch: Batch<R>,
 ): QueueResult<R> {
   return {
     request,
     status: 'timeout',
     httpStatus: 504,
     endMs: now,
-    queueMs: batch === undefined ? now - request.arrivalMs : batch.startMs - request.arrivalMs,
-    batchSize: batch?.requests.length ?? null,
+    queueMs: batch.startMs - request.arrivalMs,
+    batchSize: batch.requests.length,
     ttftMs: null,
     latencyMs: now - request.arrivalMs,
     outputTokens: null,

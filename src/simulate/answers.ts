@@ -11,6 +11,10 @@
 import { deriveSeed, seededRandom } from '../random';
 import type { QualitySpec } from './scenario';
 
+// Module-level aliases: under jest every global lookup (Math) goes through the vm context's
+// interceptors, ~10x slower in this per-request code.
+const { min } = Math;
+
 /** One served answer's ground truth. */
 export interface AnswerTruth {
   correct: boolean;
@@ -65,6 +69,6 @@ export function answerTruths(
  * that c ≤ 1 keeps scores in [0, 1].
  */
 export function coherenceOf(y: number, mean: number): number {
-  const k = Math.min(SKEW, 1 / (1 - mean) - 1);
+  const k = min(SKEW, 1 / (1 - mean) - 1);
   return 1 - (1 - mean) * (k + 1) * y ** k;
 }

@@ -41,6 +41,9 @@ export function* simulateRun(
       const { version, quality } = versionAt(scenario, offset);
       answer = truth(version, quality);
     }
-    yield Object.assign(result, { answer });
+    // The result object itself, completed: no copy per request.
+    const outcome = result as SimulatedOutcome;
+    outcome.answer = answer;
+    yield outcome;
   }
 }

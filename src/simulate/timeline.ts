@@ -4,20 +4,21 @@
 import type { InputSpec, QualitySpec, Scenario } from './scenario';
 
 const HOUR_MS = 3_600_000;
+// Module-level aliases: under jest every global lookup (Math) goes through the vm context's
+// interceptors, ~10x slower in this per-request code.
+const { abs, cos, PI } = Math;
 
 /** Returns the offered requests/s at virtual time `atMs` (epoch ms): the diurnal shape. */
 export function rateAt(scenario: Scenario, atMs: number): number {
   const { amplitude, peakHourUtc } = scenario.diurnal;
   if (amplitude === 0) return scenario.ratePerSec;
   const hour = (((atMs / HOUR_MS) % 24) + 24) % 24;
-  return (
-    scenario.ratePerSec * (1 + amplitude * Math.cos((2 * Math.PI * (hour - peakHourUtc)) / 24))
-  );
+  return scenario.ratePerSec * (1 + amplitude * cos((2 * PI * (hour - peakHourUtc)) / 24));
 }
 
 /** Returns the highest rate of the diurnal shape (the thinning envelope). */
 export function peakRate(scenario: Scenario): number {
-  return scenario.ratePerSec * (1 + Math.abs(scenario.diurnal.amplitude));
+  return scenario.ratePerSec * (1 + abs(scenario.diurnal.amplitude));
 }
 
 /** Returns the inputs in force from each offset on: the scenario's, then each shift applied. */

@@ -2,6 +2,12 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import type { DriftCommand } from './cli/drift';
 import { ALL_ROLES, parseRoles } from './cli/roles';
 import { ConfigError, errorMessage } from './errors';
+import {
+  DEFAULT_REPORT_WINDOW_MS,
+  parseReportWindow,
+  REPORT_FORMATS,
+  type ReportFormat,
+} from './report/request';
 import type { SidecarFlags } from './sidecar/server-config';
 import { SQL_FORMATS, type SqlFormat } from './sql/render';
 import { VERSION } from './version';
@@ -165,6 +171,7 @@ export function buildProgram(): Command {
     });
 
   addDriftCommands(program);
+  addReportCommand(program);
   return program;
 }
 
@@ -244,6 +251,46 @@ function addDriftCommands(program: Command): void {
         format: opts.format,
         ...(opts.monitor ? { monitor: opts.monitor } : {}),
       });
+    });
+}
+
+function parseWindow(text: string): number {
+  const window = parseReportWindow(text);
+  if ('error' in window) throw new InvalidArgumentError(window.error);
+  return window.ms;
+}
+
+// `report --model M`: the insight report, on the store or through a running server.
+function addReportCommand(program: Command): void {
+  program
+    .command('report')
+    .description(
+      "A model's insight report: executive summary against targets, recommendations, risks.",
+    )
+    .requiredOption('--model <model>', 'the model to report on')
+    .addOption(
+      new Option('--window <duration>', 'the window ending now: 30m, 1h, 24h, 7d (at most 31d)')
+        .argParser(parseWindow)
+        .default(DEFAULT_REPORT_WINDOW_MS, '1h'),
+    )
+    .addOption(
+      new Option('--format <format>', 'markdown, a standalone html page, or json')
+        .choices(REPORT_FORMATS)
+        .default('md'),
+    )
+    .addHelpText(
+      'after',
+      '\nTargets and device profiles come from the reports: section of INSIGHTAGENT_CONFIG.\n' +
+        'INSIGHTAGENT_URL and INSIGHTAGENT_TOKEN (read scope) send the command to a running server;\n' +
+        'without them it opens the store, or asks the local server that owns it.',
+    )
+    .action(async (opts: { model: string; window: number; format: ReportFormat }) => {
+      const { runReportCommand } = load<typeof import('./cli/report')>('./cli/report');
+      await runReportCommand(
+        { model: opts.model, windowMs: opts.window, format: opts.format },
+        process.env,
+        process.stdout,
+      );
     });
 }
 

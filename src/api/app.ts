@@ -2,6 +2,7 @@ import express, { type Express } from 'express';
 import { pinoHttp } from 'pino-http';
 import type { ApiToken } from '../config/tokens';
 import type { ModelStats } from '../model-stats/service';
+import type { InsightReports } from '../report/service';
 import type { Readiness } from '../store/readiness';
 import type { SloStatus } from '../store/repositories/slo-status';
 import type { SqlRunner } from '../store/repositories/sql';
@@ -16,6 +17,7 @@ import { type FeedbackDeps, feedbackRoutes } from './routes/feedback';
 import { healthRoutes } from './routes/health';
 import { metricsRoutes } from './routes/metrics';
 import { modelRoutes } from './routes/models';
+import { reportRoutes } from './routes/reports';
 import { type ListRetrainTriggers, retrainRoutes } from './routes/retrain';
 import { type SilenceDeps, silenceRoutes } from './routes/silences';
 import { sloRoutes } from './routes/slos';
@@ -48,6 +50,8 @@ export interface ApiDeps {
   sql?: SqlRunner;
   /** /api/v1/drift/* and /api/v1/references; the routes exist only when given. */
   drift?: DriftApiDeps;
+  /** GET /api/v1/reports/insight; the route exists only when given. */
+  reports?: InsightReports;
 }
 
 const QUIET = /^\/(healthz|readyz|metrics)(\?|$)/;
@@ -81,6 +85,7 @@ export function createApp(deps: ApiDeps): Express {
   }
   if (deps.sql !== undefined) app.use(sqlRoutes(deps.tokens, deps.sql));
   if (deps.drift !== undefined) app.use(driftRoutes(deps.tokens, deps.drift));
+  if (deps.reports !== undefined) app.use(reportRoutes(deps.tokens, deps.reports));
   app.use(notFound);
   app.use(errorHandler(deps.log));
   return app;

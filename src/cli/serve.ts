@@ -14,6 +14,7 @@ import { IngestWriter } from '../ingest/writer';
 import { createShutdown } from '../lifecycle/shutdown';
 import { createModelStats } from '../model-stats/service';
 import { createOutbox, type Outbox } from '../outbox/outbox';
+import { createInsightReports } from '../report/service';
 import { createRetrainer } from '../retrain/retrainer';
 import { retrainDestinations } from '../retrain/targets/index';
 import { type Scheduler, startScheduler } from '../scheduler/scheduler';
@@ -55,7 +56,7 @@ export async function runServe(
   options: ServeOptions,
   source: NodeJS.ProcessEnv,
 ): Promise<() => Promise<number>> {
-  const { env, file, channels, retrain, drift } = loadConfig(source);
+  const { env, file, channels, retrain, drift, reports } = loadConfig(source);
   const refusal = bindRefusal(env.host, env.tokens.length, options.insecure);
   if (refusal !== undefined) throw new ConfigError(refusal);
   const log = createLogger(env.logLevel);
@@ -118,6 +119,12 @@ export async function runServe(
           alerts: (query) => listAlerts(store, query),
           retrainTriggers: (query) => listRetrainTriggers(store, query),
           drift: { store, monitors: drift, clock: systemClock },
+          reports: createInsightReports({
+            store,
+            stats: createModelStats(store, systemClock),
+            clock: systemClock,
+            config: reports,
+          }),
           ...(sql === undefined ? {} : { sql }),
         }
       : {}),

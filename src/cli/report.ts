@@ -1,0 +1,77 @@
+// `insightagent report`: the insight report of one model, on the store itself or through a
+// running server (INSIGHTAGENT_URL, or the local `serve` that owns the embedded store).
+import { systemClock } from '../clock';
+import { createModelStats } from '../model-stats/service';
+import { renderInsight } from '../report/render';
+import type { ReportFormat } from '../report/request';
+import { createInsightReports } from '../report/service';
+import { chooseConnection } from '../store/connection';
+import { openStore } from '../store/open';
+import { StoreError } from '../store/store';
+import { loadConfig } from './load-config';
+import { callRemote, configuredRemote, localRemote, type Remote } from './remote';
+
+/** What `report` was asked for. */
+export interface ReportCommand {
+  model: string;
+  windowMs: number;
+  toMs?: number;
+  format: ReportFormat;
+}
+
+/** Writes the model's report to `out` in the format asked for. */
+export async function runReportCommand(
+  command: ReportCommand,
+  source: NodeJS.ProcessEnv,
+  out: NodeJS.WritableStream,
+): Promise<void> {
+  const configured = configuredRemote(source);
+  if (configured !== undefined) {
+    out.write(await overHttp(configured, command));
+    return;
+  }
+  const { env, reports } = loadConfig(source);
+  let store: ReturnType<typeof openStore>;
+  try {
+    store = openStore(chooseConnection(env));
+  } catch (e) {
+    if (!(e instanceof StoreError && e.code === 'store_locked')) throw e;
+    // The store belongs to a running `serve`: ask it, at the address it listens on.
+    out.write(await overHttp(localRemote(env, source, e), command));
+    return;
+  }
+  try {
+    const service = createInsightReports({
+      store,
+      stats: createModelStats(store, systemClock),
+      clock: systemClock,
+      config: reports,
+    });
+    const report = await service.insight(command.model, {
+      windowMs: command.windowMs,
+      ...(command.toMs === undefined ? {} : { toMs: command.toMs }),
+    });
+    out.write(withNewline(renderInsight(report, command.format).body));
+  } finally {
+    await store.close();
+  }
+}
+
+async function overHttp(remote: Remote, command: ReportCommand): Promise<string> {
+  const query = new URLSearchParams({
+    model: command.model,
+    window: `${command.windowMs / 60_000}m`,
+    format: command.format,
+    ...(command.toMs === undefined ? {} : { to: String(command.toMs) }),
+  });
+  const text = await callRemote(remote, {
+    method: 'GET',
+    path: `/api/v1/reports/insight?${query}`,
+    scope: 'read',
+  });
+  return withNewline(text);
+}
+
+function withNewline(text: string): string {
+  return text.endsWith('\n') ? text : `${text}\n`;
+}

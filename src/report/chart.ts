@@ -80,6 +80,8 @@ ${paths}
 function niceCeil(v: number): number {
   if (!(v > 0)) return 1;
   const p = 10 ** Math.floor(Math.log10(v));
-  const m = [1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10].find((k) => k * p >= v * (1 - 1e-12)) as number;
+  const m = [1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10].find(
+    (k) => k * p >= v * (1 - 1e-12),
+  ) as number;
   return m * p;
 }

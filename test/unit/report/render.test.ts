@@ -1,5 +1,6 @@
 // The renderers: JSON names a source for every figure in snake_case; Markdown has the three
 // sections and escapes data; Slack stays within Block Kit; HTML is standalone and escapes data.
+import { lineChartSvg } from '../../../src/report/chart';
 import { buildInsight } from '../../../src/report/insight';
 import { renderInsightHtml } from '../../../src/report/render-html';
 import { insightJson } from '../../../src/report/render-json';
@@ -205,5 +206,27 @@ describe('renderInsightHtml', () => {
     const page = renderInsightHtml(buildInsight(e));
     const ttftPath = page.match(/<path d="([^"]+)"[^>]*stroke="#8250df"/)?.[1] ?? '';
     expect(ttftPath.match(/M/g)).toHaveLength(2);
+  });
+});
+
+describe('lineChartSvg', () => {
+  it.each([
+    [10.6, ['0', '6', '12']],
+    [1200, ['0', '750', '1500']],
+    [0.05, ['0', '0.03', '0.06']],
+  ])('labels the axis of a line peaking at %p in round numbers %p', (peak, labels) => {
+    const svg = lineChartSvg(
+      't',
+      'u',
+      [0, 60_000],
+      [{ name: 'a', color: '#000', values: [0, peak] }],
+    );
+    const got = [...svg.matchAll(/text-anchor="end">([^<]+)</g)].map((m) => m[1]);
+    expect(got).toEqual(labels);
+  });
+
+  it('draws nothing for a line without values', () => {
+    const svg = lineChartSvg('t', 'u', [0], [{ name: 'a', color: '#000', values: [null] }]);
+    expect(svg).not.toContain('<path');
   });
 });

@@ -33,6 +33,9 @@ export const KEY = {
   queueDuration: 'insightagent.queue.duration',
   batchSize: 'insightagent.batch.size',
   cacheHit: 'insightagent.cache.hit',
+  // Kept in `attributes`; read by the insight report (prompt repeats, cache answers by version).
+  promptHash: 'insightagent.prompt.hash',
+  cacheModelVersion: 'insightagent.cache.model_version',
   evaluatorExt: 'insightagent.evaluation.evaluator',
 } as const;
 

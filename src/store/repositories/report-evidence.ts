@@ -2,13 +2,14 @@
 // behaviour, device time per batch size (from raw inference_requests over the window), the
 // busiest minute and the versions seen (from requests_1m). The window is [from, to).
 import { z } from 'zod';
+import { KEY } from '../../ingest/genai/keys';
 import type { TimeRange } from '../../model-stats/window';
 import type { Store } from '../store';
 
 /** The span attribute an application (or the simulator) may set: a hash of the normalised prompt. */
-export const PROMPT_HASH_ATTRIBUTE = 'insightagent.prompt.hash';
+export const PROMPT_HASH_ATTRIBUTE = KEY.promptHash;
 /** The span attribute naming the model version a cached answer was made by. */
-export const CACHE_VERSION_ATTRIBUTE = 'insightagent.cache.model_version';
+export const CACHE_VERSION_ATTRIBUTE = KEY.cacheModelVersion;
 
 /** error_type values of requests the sidecar refused with 503 (queue full, shed, busy, closed). */
 export const REFUSED_503 = ['queue_full', 'shed', 'models_busy', 'batcher_closed'] as const;

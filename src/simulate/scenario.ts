@@ -86,8 +86,15 @@ export interface Scenario {
   model: string;
   version: string;
   quality: QualitySpec;
-  /** Mean offered requests/s; Poisson arrivals. */
+  /** Mean offered requests/s. */
   ratePerSec: number;
+  /**
+   * `poisson`: independent users (exponential gaps). `paced`: a constant arrival rate, as a load
+   * generator offers it (k6's constant-arrival-rate): one arrival at a random point of each
+   * 1/rate slot, so any whole second holds exactly `ratePerSec` of them (with a diurnal shape,
+   * slots are at the peak rate and thinned like Poisson arrivals).
+   */
+  arrivals: 'poisson' | 'paced';
   /** Diurnal shape: rate × (1 + amplitude·cos(2π(hour − peakHourUtc)/24)); amplitude 0 = flat. */
   diurnal: { amplitude: number; peakHourUtc: number };
   inputs: InputSpec;

@@ -27,10 +27,13 @@ const CHIMERA_BASE = {
   version: 'chimera-2024-06',
   quality: { accuracy: 0.872, coherenceMean: 0.928 },
   ratePerSec: 10,
+  // 10 offered means 10 every second: what the users report is a load test's constant rate.
+  arrivals: 'paced',
   diurnal: { amplitude: 0, peakHourUtc: 14 },
   inputs: CHIMERA_INPUTS,
   promptRepeat: { rate: 0.1, pool: 200 },
-  labelDelayMinutes: { min: 30, max: 240 },
+  // Reviewers label answers within minutes; an hour's report sees ~90 % of its labels.
+  labelDelayMinutes: { min: 1, max: 10 },
   deviceProfile: 'chimera',
   events: [],
 } as const satisfies Omit<Scenario, 'name' | 'description' | 'sidecar'>;
@@ -77,6 +80,7 @@ const chimeraDay: Scenario = {
   description:
     'A day of batched Chimera: diurnal load, input shift at +6 h, device 1.6× slower at +12 h, version rollout at +18 h',
   ratePerSec: 8,
+  arrivals: 'poisson',
   diurnal: { amplitude: 0.5, peakHourUtc: 14 },
   sidecar: chimeraBatched.sidecar,
   events: [

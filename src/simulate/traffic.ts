@@ -85,10 +85,14 @@ export function* generateTraffic(
   let phase = 0;
   let version = versionAt(scenario, 0).version;
   let nextChange = min(...changes, INFINITY);
+  const paced = scenario.arrivals === 'paced';
   let t = window.startMs;
-  for (let seq = 0; ; ) {
-    // Poisson arrivals at the peak rate, each kept with probability rate(t)/peak (thinning).
-    t += (-log(1 - random()) / envelope) * 1000;
+  for (let seq = 0, slot = 0; ; slot++) {
+    // Arrivals at the peak rate (Poisson, or one per slot when paced), each kept with
+    // probability rate(t)/peak (thinning).
+    t = paced
+      ? window.startMs + ((slot + random()) / envelope) * 1000
+      : t + (-log(1 - random()) / envelope) * 1000;
     if (t >= endMs) return;
     if (!flat && random() * envelope >= rateAt(scenario, t)) continue;
     const offset = t - window.startMs;

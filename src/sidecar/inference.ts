@@ -41,6 +41,8 @@ export interface InferenceCall {
   timeoutMs: number;
   /** Fires when the client goes away. */
   signal: AbortSignal;
+  /** The id the answer carries (OpenAI `id`, KServe request `id`); recorded when answered. */
+  responseId?: string;
   /** Set once admitted: the model version serving this request (answers name it). */
   modelVersion?: string;
   /** Called once admitted, before any token: which prompts the cache answers. */
@@ -263,6 +265,7 @@ function finish(
       outputTokens: o.outputTokens ?? null,
       outcome,
       stream: call.stream,
+      responseId: outcome === 'ok' ? (call.responseId ?? null) : null,
     };
     recordOne(deps, record);
   });

@@ -23,6 +23,11 @@ export interface SidecarRequestRecord {
   /** `ok`, or the error type: `queue_full`, `rate_limited`, `request_timeout`, `backend_error`, … */
   outcome: string;
   stream: boolean;
+  /**
+   * The id of the answer the client got (OpenAI: the answer's `id`; KServe: the request's `id`
+   * when given), for linking later feedback; null when nothing was answered.
+   */
+  responseId: string | null;
 }
 
 /** Where finished requests go (telemetry); must not throw. */

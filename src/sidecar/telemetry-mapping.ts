@@ -62,7 +62,7 @@ export function isError(record: SidecarRequestRecord): boolean {
 /**
  * Returns the span attributes of a record: GenAI keys (operation, provider, models, tokens, TTFT
  * as gen_ai.response.time_to_first_chunk in seconds, error.type when the outcome is not `ok`) and
- * the insightagent.* keys the ingest maps to columns (queue duration in seconds, batch size, cache
+ * gen_ai.response.id of an answered request, and the insightagent.* keys the ingest maps to columns (queue duration in seconds, batch size, cache
  * hit, request type, model version). A null or empty value leaves its key out.
  */
 export function spanAttributes(record: SidecarRequestRecord, provider?: string): SidecarAttributes {
@@ -73,6 +73,8 @@ export function spanAttributes(record: SidecarRequestRecord, provider?: string):
   };
   // Only an answered request has a model that responded.
   if (!isError(record)) attributes[KEY.responseModel] = record.model;
+  if (record.responseId !== null && record.responseId !== '')
+    attributes[KEY.responseId] = record.responseId;
   if (record.inputTokens !== null) attributes[KEY.inputTokens] = record.inputTokens;
   if (record.outputTokens !== null) attributes[KEY.outputTokens] = record.outputTokens;
   if (record.ttftMs !== null) attributes[KEY.timeToFirstChunk] = record.ttftMs / 1000;

@@ -83,6 +83,7 @@ export function parseRecorded<S extends z.ZodType, T>(
       outputTokens: null,
       outcome,
       stream: raw?.stream === true,
+      responseId: null,
     });
     throw err;
   }

@@ -155,6 +155,7 @@ function infer(deps: RouteDeps): InferenceHandler {
       return { request, cacheKey: { prompt, max_tokens, temperature, top_p, seed, stop } };
     });
     const { call } = built;
+    if (body.id !== undefined) call.responseId = body.id;
     call.onAdmitted = (hits) => res.setHeader('x-cache', cacheHeader(hits));
     let results: Awaited<ReturnType<typeof runInference>>;
     try {

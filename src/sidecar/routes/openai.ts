@@ -172,6 +172,7 @@ function completions(deps: RouteDeps): InferenceHandler {
       created: Math.floor(startMs / 1000),
       model: body.model,
     };
+    call.responseId = head.id;
     const choice = (index: number, text: string, finish: string | null) => ({
       index,
       text,
@@ -210,6 +211,7 @@ function chatCompletions(deps: RouteDeps): InferenceHandler {
       created: Math.floor(startMs / 1000),
       model: body.model,
     };
+    call.responseId = head.id;
     const chunk = (delta: Record<string, string>, finish: string | null) => ({
       ...head,
       object: 'chat.completion.chunk',

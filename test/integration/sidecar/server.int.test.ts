@@ -56,6 +56,9 @@ describe('OpenAI completions', () => {
       total_tokens: 52,
     });
     expect(sidecar.records.map((r) => r.batchSize)).toEqual([3, 3, 3]);
+    // The answer's id names each prompt's record, so feedback on the answer finds its requests.
+    expect(answer.body.id).toMatch(/^cmpl-/);
+    expect(sidecar.records.map((r) => r.responseId)).toEqual(Array(3).fill(answer.body.id));
   });
 
   it('streams one chunk per token with the choice index, ending with [DONE]', async () => {
@@ -96,6 +99,8 @@ describe('OpenAI chat completions', () => {
       ],
     });
     expect(sidecar.records[0]).toMatchObject({ operation: 'chat', outcome: 'ok', inputTokens: 4 });
+    expect(res.body.id).toMatch(/^chatcmpl-/);
+    expect(sidecar.records[0]?.responseId).toBe(res.body.id);
   });
 
   it('streams chat.completion.chunk deltas', async () => {
@@ -138,10 +143,10 @@ describe('KServe v2', () => {
         },
       ],
     });
-    expect(sidecar.records.map((r) => [r.operation, r.batchSize])).toEqual([
-      ['infer', 3],
-      ['infer', 3],
-      ['infer', 3],
+    expect(sidecar.records.map((r) => [r.operation, r.batchSize, r.responseId])).toEqual([
+      ['infer', 3, 'r1'],
+      ['infer', 3, 'r1'],
+      ['infer', 3, 'r1'],
     ]);
   });
 
@@ -237,6 +242,8 @@ describe('admission', () => {
     expect((await first).body.choices[0].text).toBe('echo:a');
     expect((await second).body.choices[0].text).toBe('echo:b');
     expect(sidecar.records.map((r) => r.outcome).sort()).toEqual(['ok', 'ok', 'queue_full']);
+    // A refusal answered no completion: its record names no answer id.
+    expect(sidecar.records.find((r) => r.outcome === 'queue_full')?.responseId).toBeNull();
   });
 
   it('a rate limit answers 429 with the exact Retry-After, per API key and request type', async () => {

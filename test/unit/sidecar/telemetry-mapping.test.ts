@@ -28,6 +28,7 @@ function record(overrides: Partial<SidecarRequestRecord> = {}): SidecarRequestRe
     outputTokens: 64,
     outcome: 'ok',
     stream: true,
+    responseId: 'cmpl-42',
     ...overrides,
   };
 }
@@ -39,6 +40,7 @@ describe('spanAttributes', () => {
       'gen_ai.provider.name': 'openai',
       'gen_ai.request.model': 'chimera',
       'gen_ai.response.model': 'chimera',
+      'gen_ai.response.id': 'cmpl-42',
       'gen_ai.usage.input_tokens': 21,
       'gen_ai.usage.output_tokens': 64,
       'gen_ai.response.time_to_first_chunk': 0.08,
@@ -60,10 +62,12 @@ describe('spanAttributes', () => {
         batchSize: null,
         inputTokens: null,
         outputTokens: null,
+        responseId: null,
       },
       { 'error.type': 'queue_full', 'insightagent.cache.hit': false },
       [
         'gen_ai.response.model',
+        'gen_ai.response.id',
         'insightagent.queue.duration',
         'insightagent.batch.size',
         'gen_ai.response.time_to_first_chunk',
@@ -88,6 +92,12 @@ describe('spanAttributes', () => {
       { operation: 'infer', ttftMs: null, stream: false },
       { 'gen_ai.operation.name': 'infer', 'gen_ai.provider.name': 'kserve' },
       ['gen_ai.response.time_to_first_chunk'],
+    ],
+    [
+      'no answer id (KServe without a request id): gen_ai.response.id is left out',
+      { operation: 'infer', responseId: null },
+      {},
+      ['gen_ai.response.id'],
     ],
     [
       'a zero queue time is kept, not dropped',
@@ -169,6 +179,7 @@ describe('the ingest reads the span back into the record', () => {
         batchSize: null,
         inputTokens: null,
         outputTokens: null,
+        responseId: null,
       },
     ],
   ])('%s', (_name, overrides) => {
@@ -201,6 +212,7 @@ describe('the ingest reads the span back into the record', () => {
       input_tokens: r.inputTokens,
       output_tokens: r.outputTokens,
       cache_hit: r.cacheHit,
+      response_id: r.responseId ?? '',
     });
     for (const [column, sent] of [
       [row?.queue_ms, r.queueMs],

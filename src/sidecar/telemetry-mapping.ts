@@ -60,10 +60,11 @@ export function isError(record: SidecarRequestRecord): boolean {
 }
 
 /**
- * Returns the span attributes of a record: GenAI keys (operation, provider, models, tokens, TTFT
- * as gen_ai.response.time_to_first_chunk in seconds, error.type when the outcome is not `ok`) and
- * gen_ai.response.id of an answered request, and the insightagent.* keys the ingest maps to columns (queue duration in seconds, batch size, cache
- * hit, request type, model version). A null or empty value leaves its key out.
+ * Returns the span attributes of a record: GenAI keys (operation, provider, models, the answer's
+ * gen_ai.response.id, tokens, TTFT as gen_ai.response.time_to_first_chunk in seconds, error.type
+ * when the outcome is not `ok`) and the insightagent.* keys the ingest maps to columns (queue
+ * duration in seconds, batch size, cache hit, request type, model version). A null or empty value
+ * leaves its key out.
  */
 export function spanAttributes(record: SidecarRequestRecord, provider?: string): SidecarAttributes {
   const attributes: SidecarAttributes = {

@@ -27,8 +27,20 @@ export function* simulateRun(
   scenario: Scenario,
   window: TrafficWindow,
 ): Generator<SimulatedOutcome> {
+  yield* simulateRequests(scenario, window, generateTraffic(scenario, window));
+}
+
+/**
+ * Yields the outcomes of `requests` (the window's traffic, possibly cut short: a live run that
+ * stops) as simulateRun does.
+ */
+export function* simulateRequests(
+  scenario: Scenario,
+  window: TrafficWindow,
+  requests: Iterable<SimulatedRequest>,
+): Generator<SimulatedOutcome> {
   const truth = answerTruths(window.seed, scenario.labelDelayMinutes);
-  const results = runQueueModel(generateTraffic(scenario, window), {
+  const results = runQueueModel(requests, {
     sidecar: scenario.sidecar,
     profile: deviceProfileOf(scenario),
     seed: window.seed,

@@ -125,3 +125,10 @@ export function scenarioByName(name: string): Scenario {
     );
   return scenario;
 }
+
+/** Returns the scenario with its mean offered rate set to `ratePerSec` (`--rps`); throws a RangeError unless it is positive and finite. */
+export function withRate(scenario: Scenario, ratePerSec: number): Scenario {
+  if (!(ratePerSec > 0 && Number.isFinite(ratePerSec)))
+    throw new RangeError(`--rps: expected a positive number of requests/s, got ${ratePerSec}`);
+  return { ...scenario, ratePerSec };
+}

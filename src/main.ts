@@ -9,6 +9,9 @@ import {
   type ReportFormat,
 } from './report/request';
 import type { SidecarFlags } from './sidecar/server-config';
+import { parseDuration, parseRate } from './simulate/options';
+import type { Scenario } from './simulate/scenario';
+import { SCENARIOS } from './simulate/scenarios';
 import { SQL_FORMATS, type SqlFormat } from './sql/render';
 import { VERSION } from './version';
 
@@ -172,6 +175,7 @@ export function buildProgram(): Command {
 
   addDriftCommands(program);
   addReportCommand(program);
+  addSimulateCommand(program);
   return program;
 }
 
@@ -251,6 +255,62 @@ function addDriftCommands(program: Command): void {
         format: opts.format,
         ...(opts.monitor ? { monitor: opts.monitor } : {}),
       });
+    });
+}
+
+function parseSimulateDuration(text: string): number {
+  const duration = parseDuration(text);
+  if ('error' in duration) throw new InvalidArgumentError(duration.error);
+  return duration.ms;
+}
+
+function parseSimulateRate(text: string): number {
+  const rate = parseRate(text);
+  if ('error' in rate) throw new InvalidArgumentError(rate.error);
+  return rate.rps;
+}
+
+function parseSeed(text: string): number {
+  if (!/^\d{1,9}$/.test(text))
+    throw new InvalidArgumentError('expected an integer from 0 to 999999999');
+  return Number(text);
+}
+
+// `simulate --scenario S --backfill 24h`: a scenario's history written into the store.
+function addSimulateCommand(program: Command): void {
+  program
+    .command('simulate')
+    .description("Simulate a model's traffic: backfill its history into the store.")
+    .addOption(
+      new Option('--scenario <name>', 'the scenario (docs/simulate.md)')
+        .choices(Object.keys(SCENARIOS))
+        .makeOptionMandatory(),
+    )
+    .addOption(
+      new Option('--backfill <duration>', 'write this much history, ending now: 1h, 24h, 7d')
+        .argParser(parseSimulateDuration)
+        .makeOptionMandatory(),
+    )
+    .addOption(
+      new Option('--rps <n>', "offered requests/s (default: the scenario's)").argParser(
+        parseSimulateRate,
+      ),
+    )
+    .addOption(
+      new Option('--seed <n>', 'the seed of every random draw').argParser(parseSeed).default(1),
+    )
+    .action(async (opts: { scenario: string; backfill: number; rps?: number; seed: number }) => {
+      const scenario = SCENARIOS[opts.scenario] as Scenario;
+      const { runBackfillCommand } = load<typeof import('./cli/simulate')>('./cli/simulate');
+      await runBackfillCommand(
+        {
+          scenario: opts.rps === undefined ? scenario : { ...scenario, ratePerSec: opts.rps },
+          durationMs: opts.backfill,
+          seed: opts.seed,
+        },
+        process.env,
+        process.stderr,
+      );
     });
 }
 

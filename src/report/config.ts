@@ -29,11 +29,18 @@ const knownKeys = (keys: readonly string[]) => (issue: z.core.$ZodRawIssue) =>
     ? `unknown key ${issue.keys.map((k) => `"${k}"`).join(', ')}; expected ${keys.join(', ')}`
     : undefined;
 
-const TARGET_KEYS = ['throughput_rps', 'ttft_mean_ms', 'accuracy', 'coherence'] as const;
+const TARGET_KEYS = [
+  'throughput_rps',
+  'ttft_mean_ms',
+  'ttft_p95_ms',
+  'accuracy',
+  'coherence',
+] as const;
 const targets = z.strictObject(
   {
     throughput_rps: positive('requests per second').optional(),
     ttft_mean_ms: positive('milliseconds').optional(),
+    ttft_p95_ms: positive('milliseconds').optional(),
     accuracy: share.optional(),
     coherence: share.optional(),
   },
@@ -74,7 +81,13 @@ export type ReportsConfig = z.output<typeof section>;
 
 /** What one model's report measures against (absent: no target set). */
 export interface ModelReportSettings {
-  targets: { throughputRps?: number; ttftMeanMs?: number; accuracy?: number; coherence?: number };
+  targets: {
+    throughputRps?: number;
+    ttftMeanMs?: number;
+    ttftP95Ms?: number;
+    accuracy?: number;
+    coherence?: number;
+  };
   profile: DeviceProfileEvidence | null;
   inFlight: number;
 }
@@ -89,16 +102,36 @@ export function parseReportsConfig(raw: unknown, where: string): ReportsConfig {
   return result.data;
 }
 
+/**
+ * The targets of every model when the configuration has no `reports:` entries: those of the
+ * default SLOs (src/slo/defaults.ts) — throughput >= 10 requests/s, TTFT p95 <= 800 ms,
+ * accuracy >= 0.85, coherence >= 0.90 — and TTFT mean <= 800 ms.
+ */
+export const DEFAULT_REPORTS: ReportsConfig = {
+  [EVERY_MODEL]: {
+    targets: {
+      throughput_rps: 10,
+      ttft_mean_ms: 800,
+      ttft_p95_ms: 800,
+      accuracy: 0.85,
+      coherence: 0.9,
+    },
+    max_in_flight: 1,
+  },
+};
+
 /** Returns the settings of `model`: its own entry, else `*`, else no targets and no profile. */
 export function reportSettingsFor(config: ReportsConfig, model: string): ModelReportSettings {
-  const entry = config[model] ?? config[EVERY_MODEL];
-  const key = config[model] === undefined ? EVERY_MODEL : model;
+  const entries = Object.keys(config).length === 0 ? DEFAULT_REPORTS : config;
+  const entry = entries[model] ?? entries[EVERY_MODEL];
+  const key = entries[model] === undefined ? EVERY_MODEL : model;
   if (entry === undefined) return { targets: {}, profile: null, inFlight: 1 };
   const t = entry.targets;
   return {
     targets: {
       ...(t.throughput_rps === undefined ? {} : { throughputRps: t.throughput_rps }),
       ...(t.ttft_mean_ms === undefined ? {} : { ttftMeanMs: t.ttft_mean_ms }),
+      ...(t.ttft_p95_ms === undefined ? {} : { ttftP95Ms: t.ttft_p95_ms }),
       ...(t.accuracy === undefined ? {} : { accuracy: t.accuracy }),
       ...(t.coherence === undefined ? {} : { coherence: t.coherence }),
     },

@@ -72,10 +72,13 @@ export interface DeviceProfileEvidence {
   source: string;
 }
 
-/** What the report measures against. */
+/**
+ * What the report measures against, from the `reports:` configuration (src/report/config.ts).
+ * A figure without a target gets no verdict ("no_target"), never an invented one.
+ */
 export interface ReportTargets {
-  throughputRps: number;
-  ttftMeanMs: number;
+  throughputRps?: number;
+  ttftMeanMs?: number;
   /** Optional ceiling for TTFT p95, ms; without it the summary shows p95 with no target. */
   ttftP95Ms?: number;
   /** Below these, accuracy and coherence are marked as breached (0..1). */

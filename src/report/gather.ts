@@ -75,7 +75,7 @@ export async function gatherEvidence(
     generatedAtMs: nowMs,
     current,
     previous: previous.requests > 0 ? previous : null,
-    targets: targets as ReportEvidence['targets'],
+    targets,
     batching: {
       points: points.map((p) => ({ size: p.size, batches: p.requests / p.size, meanMs: p.meanMs })),
       profile,

@@ -52,7 +52,7 @@ export function throughputShort(evidence: ReportEvidence): boolean {
   const served = evidence.current.throughputRps.value;
   const offered = evidence.current.offeredRps.value;
   if (served === null) return false;
-  const { verdict } = throughputVerdict(served, offered, evidence.targets.throughputRps);
+  const { verdict } = throughputVerdict(served, offered, evidence.targets.throughputRps ?? null);
   if (verdict === 'breached') return true;
   return offered !== null && served < REPORT_THRESHOLDS.summary.servedShareOfOffered * offered;
 }
@@ -71,7 +71,7 @@ export function planBatching(evidence: ReportEvidence): BatchingPlan | null {
     throughputRps: predictedThroughputRps(line, batching.inFlight, b),
   }));
   const goalRps = Math.max(
-    targets.throughputRps,
+    targets.throughputRps ?? 0,
     current.peakOfferedRps.value ?? current.offeredRps.value ?? 0,
   );
   const chosen =
@@ -102,12 +102,12 @@ export function batchingRecommendation(
   return {
     kind: 'batching',
     title: `Batch requests: B = ${plan.batchSize}`,
-    because: `${rpsText(plan.currentRps)} requests/s served against a target of ${rpsText(targets.throughputRps)} (${rpsText(current.offeredRps.value)} offered, busiest minute ${rpsText(current.peakOfferedRps.value)}) with batches of ${rpsText(current.batchSizeMean.value)} on average.`,
+    because: `${rpsText(plan.currentRps)} requests/s served ${targets.throughputRps === undefined ? 'with no throughput target' : `against a target of ${rpsText(targets.throughputRps)}`} (${rpsText(current.offeredRps.value)} offered, busiest minute ${rpsText(current.peakOfferedRps.value)}) with batches of ${rpsText(current.batchSizeMean.value)} on average.`,
     action: `Set the sidecar's maximum batch size to ${plan.batchSize}${reaches ? `, the smallest of ${BATCH_SIZES[0]}–${BATCH_SIZES[BATCH_SIZES.length - 1]} predicted to reach ${rpsText(plan.goalRps)} requests/s` : `; no size up to ${plan.batchSize} is predicted to reach ${rpsText(plan.goalRps)} requests/s, so add capacity too`}.`,
     expectedEffect: `Predicted capacity ${rpsText(plan.capacityRps)} requests/s at B = ${plan.batchSize}${plan.expectedGain === null ? '' : ` (${rpsText(plan.expectedGain)}× the ${rpsText(plan.currentRps)} served now)`}, from ${lineText(plan.line.fixedMs, plan.line.perItemMs)} (${plan.line.origin}). At B = ${plan.predictions.map((p) => `${p.batchSize}: ${rpsText(p.throughputRps)}`).join(', ')} requests/s.`,
     figures: [
       { name: 'throughput_rps', value: plan.currentRps, source: current.throughputRps.source },
-      { name: 'throughput_target_rps', value: targets.throughputRps, source: TARGETS },
+      { name: 'throughput_target_rps', value: targets.throughputRps ?? null, source: TARGETS },
       {
         name: 'peak_offered_rps',
         value: current.peakOfferedRps.value,
@@ -149,7 +149,8 @@ export function recommendAutoscaling(
   const { current, targets } = evidence;
   const ttft = current.ttftMeanMs.value;
   const queue = current.queueMeanMs.value;
-  if (ttft === null || queue === null || ttft <= targets.ttftMeanMs) return null;
+  const target = targets.ttftMeanMs;
+  if (ttft === null || queue === null || target === undefined || ttft <= target) return null;
   if (queue < REPORT_THRESHOLDS.autoscaling.queueShareOfTtft * ttft) return null;
   const capacity = plan !== null ? plan.capacityRps : current.throughputRps.value;
   const peakFigure =
@@ -162,16 +163,16 @@ export function recommendAutoscaling(
     plan !== null
       ? `predicted capacity at B = ${plan.batchSize} (${plan.line.source})`
       : current.throughputRps.source;
-  const scale = Math.max(ttft, targets.ttftMeanMs);
+  const scale = Math.max(ttft, target);
   return {
     kind: 'autoscaling',
     title: `Scale on queue time: ${replicas} replica${replicas === 1 ? '' : 's'} at peak`,
-    because: `TTFT averaged ${msText(ttft, scale)} against ${msText(targets.ttftMeanMs, scale)}, ${msText(queue, scale)} of it (${percentText(queue / ttft)}) waiting in the queue.`,
+    because: `TTFT averaged ${msText(ttft, scale)} against ${msText(target, scale)}, ${msText(queue, scale)} of it (${percentText(queue / ttft)}) waiting in the queue.`,
     action: `Autoscale on queue_ms_p95, sized for the busiest minute: ceil(${rpsText(peak)} / ${rpsText(capacity)}) = ${replicas} replica${replicas === 1 ? '' : 's'} at ${rpsText(capacity)} requests/s each (${plan !== null ? `with batching at B = ${plan.batchSize}` : 'as served now'})${replicas === 1 ? '; one replica covers the peak, so scale out only when the queue grows again' : ''}.`,
     expectedEffect: `TTFT mean ≈ ${msText(expected, scale)} (${msText(ttft, scale)} − ${msText(queue, scale)} of queueing) once nothing waits.`,
     figures: [
       { name: 'ttft_ms_mean', value: ttft, source: current.ttftMeanMs.source },
-      { name: 'ttft_target_ms', value: targets.ttftMeanMs, source: TARGETS },
+      { name: 'ttft_target_ms', value: target, source: TARGETS },
       { name: 'queue_ms_mean', value: queue, source: current.queueMeanMs.source },
       { name: 'peak_offered_rps', value: peak, source: peakFigure.source },
       { name: 'capacity_per_replica_rps', value: capacity, source: capacitySource },

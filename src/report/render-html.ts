@@ -118,24 +118,20 @@ function charts(report: InsightReport): string {
   const { points, stepSeconds, source } = report.series;
   if (points.length === 0) return '<p class="meta">No time series for this window.</p>';
   const starts = points.map((p) => p.startMs);
+  // A target is drawn only when one is configured.
+  const targetLine = (name: string, value: number | undefined) =>
+    value === undefined
+      ? []
+      : [{ name, color: TARGET_COLOR, values: points.map(() => value), dashed: true }];
+  const { throughputRps, ttftMeanMs } = report.targets;
   const throughput = lineChartSvg('Throughput: offered and served', 'requests/s', starts, [
     { name: 'offered', color: OFFERED_COLOR, values: points.map((p) => p.offeredRps) },
     { name: 'served', color: SERVED_COLOR, values: points.map((p) => p.throughputRps) },
-    {
-      name: `target ${rpsText(report.targets.throughputRps)}`,
-      color: TARGET_COLOR,
-      values: points.map(() => report.targets.throughputRps),
-      dashed: true,
-    },
+    ...targetLine(`target ${rpsText(throughputRps ?? null)}`, throughputRps),
   ]);
   const ttft = lineChartSvg('TTFT mean against its target', 'ms', starts, [
     { name: 'TTFT mean', color: TTFT_COLOR, values: points.map((p) => p.ttftMeanMs) },
-    {
-      name: `target ${report.targets.ttftMeanMs} ms`,
-      color: TARGET_COLOR,
-      values: points.map(() => report.targets.ttftMeanMs),
-      dashed: true,
-    },
+    ...targetLine(`target ${ttftMeanMs} ms`, ttftMeanMs),
   ]);
   return `<h2 id="charts">Over the window</h2>
 <p class="meta">${stepSeconds} s steps; ${escapeHtml(source)}</p>

@@ -28,8 +28,8 @@ export function insightJson(report: InsightReport) {
         : { from: iso(report.previousWindow.fromMs), to: iso(report.previousWindow.toMs) },
     versions: report.versions,
     targets: {
-      throughput_rps: targets.throughputRps,
-      ttft_ms_mean: targets.ttftMeanMs,
+      throughput_rps: targets.throughputRps ?? null,
+      ttft_ms_mean: targets.ttftMeanMs ?? null,
       ttft_ms_p95: targets.ttftP95Ms ?? null,
       accuracy: targets.accuracy ?? null,
       coherence: targets.coherence ?? null,

@@ -78,8 +78,12 @@ export function gpuOversubscriptionRisk(evidence: ReportEvidence): Risk {
     ),
     signal(
       'queue_p95_of_ttft_target',
-      queueP95 === null || targets.ttftMeanMs <= 0 ? null : queueP95 / targets.ttftMeanMs,
-      `${current.queueP95Ms.source} / TTFT mean target ${targets.ttftMeanMs} ms`,
+      queueP95 === null || targets.ttftMeanMs === undefined || targets.ttftMeanMs <= 0
+        ? null
+        : queueP95 / targets.ttftMeanMs,
+      targets.ttftMeanMs === undefined
+        ? 'no TTFT mean target configured'
+        : `${current.queueP95Ms.source} / TTFT mean target ${targets.ttftMeanMs} ms`,
       t.queueP95OfTtftTarget,
     ),
     signal(

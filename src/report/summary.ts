@@ -68,9 +68,10 @@ export function changeOf(
 export function throughputVerdict(
   served: number | null,
   offered: number | null,
-  target: number,
+  target: number | null,
 ): { verdict: Verdict; note: string | null } {
   const verdict = verdictOf(served, target, 'min');
+  if (target === null) return { verdict, note: null };
   const share = REPORT_THRESHOLDS.summary.servedShareOfOffered;
   if (
     verdict === 'breached' &&
@@ -100,7 +101,7 @@ export function buildSummary(evidence: ReportEvidence): Summary {
       label: 'Throughput (served)',
       unit: 'rps',
       bound: 'min',
-      target: targets.throughputRps,
+      target: targets.throughputRps ?? null,
       pick: (w) => w.throughputRps,
     },
     {
@@ -108,7 +109,7 @@ export function buildSummary(evidence: ReportEvidence): Summary {
       label: 'TTFT mean',
       unit: 'ms',
       bound: 'max',
-      target: targets.ttftMeanMs,
+      target: targets.ttftMeanMs ?? null,
       pick: (w) => w.ttftMeanMs,
     },
     {
@@ -141,7 +142,7 @@ export function buildSummary(evidence: ReportEvidence): Summary {
     const before = previous === null ? null : pick(previous).value;
     const judged =
       spec.key === 'throughput_rps'
-        ? throughputVerdict(value.value, current.offeredRps.value, targets.throughputRps)
+        ? throughputVerdict(value.value, current.offeredRps.value, spec.target)
         : { verdict: verdictOf(value.value, spec.target, spec.bound), note: null };
     return { ...spec, value, previous: before, ...changeOf(value.value, before), ...judged };
   });

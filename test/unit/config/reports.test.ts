@@ -37,8 +37,22 @@ reports:
     });
   });
 
-  it('has no targets and no profile without a section', () => {
+  it("uses the default SLOs' targets without a section", () => {
     expect(reportSettingsFor(parse(''), 'chimera')).toEqual({
+      targets: {
+        throughputRps: 10,
+        ttftMeanMs: 800,
+        ttftP95Ms: 800,
+        accuracy: 0.85,
+        coherence: 0.9,
+      },
+      profile: null,
+      inFlight: 1,
+    });
+  });
+
+  it('has no targets for a model the section does not name, without a "*" entry', () => {
+    expect(reportSettingsFor(parse('reports:\n  other: {}'), 'chimera')).toEqual({
       targets: {},
       profile: null,
       inFlight: 1,

@@ -1,5 +1,8 @@
 // The executive summary: verdicts against targets (at the target is met), throughput judged
 // against the demand there was, changes against the previous window, SLOs breached, the paragraph.
+
+import { buildInsight } from '../../../src/report/insight';
+import { insightJson } from '../../../src/report/render-json';
 import {
   buildSummary,
   changeOf,
@@ -148,5 +151,18 @@ describe('buildSummary', () => {
     expect(metricOf(s, 'throughput_rps').verdict).toBe('not_measured');
     expect(s.paragraph).toContain('TTFT was not measured.');
     expect(s.paragraph).toContain('No SLO was evaluated.');
+  });
+});
+
+describe('without targets', () => {
+  it('gives no verdict and no target-based advice, and never invents a target', () => {
+    const evidence = chimeraHour();
+    evidence.targets = {};
+    const report = buildInsight(evidence);
+    for (const m of report.summary.metrics) expect(m.verdict).toBe('no_target');
+    expect(report.recommendations.map((r) => r.kind)).not.toContain('autoscaling');
+    // Half the offered load refused: batching is still advised, against the peak offered.
+    expect(report.recommendations.map((r) => r.kind)).toContain('batching');
+    expect(insightJson(report).targets).toMatchObject({ throughput_rps: null, ttft_ms_mean: null });
   });
 });

@@ -11,7 +11,7 @@ import {
 import type { SidecarFlags } from './sidecar/server-config';
 import { parseDuration, parseRate } from './simulate/options';
 import type { Scenario } from './simulate/scenario';
-import { SCENARIOS } from './simulate/scenarios';
+import { SCENARIOS, withRate } from './simulate/scenarios';
 import { SQL_FORMATS, type SqlFormat } from './sql/render';
 import { VERSION } from './version';
 
@@ -64,31 +64,45 @@ export function buildProgram(): Command {
           '(scheduled jobs; run exactly one process with it)',
       ).default(ALL_ROLES.join(',')),
     )
-    .action(async (opts: { insecure?: boolean; migrate: boolean; role: string }) => {
-      const roles = parseRoles(opts.role);
-      // Signals are caught before startup: /healthz (and even /readyz) answer before runServe
-      // returns, and a signal then must not kill the process mid-step. One that arrives during
-      // startup shuts down once startup is over; a second one of the same kind kills at once.
-      let shutdown: (() => Promise<number>) | undefined;
-      let received: NodeJS.Signals | undefined;
-      const finish = (run: () => Promise<number>) => {
-        void run().then((code) => process.exit(code));
-      };
-      const stop = (signal: NodeJS.Signals) => {
-        if (received !== undefined) return;
-        received = signal;
-        process.stderr.write(`insightagent: ${signal} received, shutting down\n`);
-        if (shutdown !== undefined) finish(shutdown);
-      };
-      process.once('SIGTERM', stop);
-      process.once('SIGINT', stop);
-      const { runServe } = load<typeof import('./cli/serve')>('./cli/serve');
-      shutdown = await runServe(
-        { insecure: opts.insecure === true, migrate: opts.migrate, roles },
-        process.env,
-      );
-      if (received !== undefined) finish(shutdown);
-    });
+    .addOption(
+      new Option(
+        '--demo',
+        'also run the demo: an hour of chimera history, a sidecar and live chimera traffic ' +
+          '(npm start; deploy/demo/insightagent.yaml unless INSIGHTAGENT_CONFIG is set)',
+      ),
+    )
+    .action(
+      async (opts: { insecure?: boolean; migrate: boolean; role: string; demo?: boolean }) => {
+        const roles = parseRoles(opts.role);
+        // Signals are caught before startup: /healthz (and even /readyz) answer before runServe
+        // returns, and a signal then must not kill the process mid-step. One that arrives during
+        // startup shuts down once startup is over; a second one of the same kind kills at once.
+        let shutdown: (() => Promise<number>) | undefined;
+        let received: NodeJS.Signals | undefined;
+        const finish = (run: () => Promise<number>) => {
+          void run().then((code) => process.exit(code));
+        };
+        const stop = (signal: NodeJS.Signals) => {
+          if (received !== undefined) return;
+          received = signal;
+          process.stderr.write(`insightagent: ${signal} received, shutting down\n`);
+          if (shutdown !== undefined) finish(shutdown);
+        };
+        process.once('SIGTERM', stop);
+        process.once('SIGINT', stop);
+        const { runServe } = load<typeof import('./cli/serve')>('./cli/serve');
+        shutdown = await runServe(
+          {
+            insecure: opts.insecure === true,
+            migrate: opts.migrate,
+            roles,
+            demo: opts.demo === true,
+          },
+          process.env,
+        );
+        if (received !== undefined) finish(shutdown);
+      },
+    );
 
   program
     .command('sidecar')
@@ -276,20 +290,35 @@ function parseSeed(text: string): number {
   return Number(text);
 }
 
-// `simulate --scenario S --backfill 24h`: a scenario's history written into the store.
+// `simulate --scenario S`: live traffic through a sidecar or OTLP, or --backfill its history.
 function addSimulateCommand(program: Command): void {
   program
     .command('simulate')
-    .description("Simulate a model's traffic: backfill its history into the store.")
+    .description(
+      "Drive a scenario's traffic in real time (through a sidecar, or as OTLP spans), or backfill its history.",
+    )
     .addOption(
       new Option('--scenario <name>', 'the scenario (docs/simulate.md)')
         .choices(Object.keys(SCENARIOS))
         .makeOptionMandatory(),
     )
     .addOption(
-      new Option('--backfill <duration>', 'write this much history, ending now: 1h, 24h, 7d')
-        .argParser(parseSimulateDuration)
-        .makeOptionMandatory(),
+      new Option('--target <target>', 'live: send to a sidecar, or as OTLP spans')
+        .choices(['sidecar', 'otlp'])
+        .default('sidecar'),
+    )
+    .option('--sidecar-url <url>', 'the sidecar (target sidecar)', 'http://127.0.0.1:8000')
+    .addOption(
+      new Option(
+        '--duration <duration>',
+        'live: stop after 10m, 1h, ... (default: on Ctrl-C)',
+      ).argParser(parseSimulateDuration),
+    )
+    .addOption(
+      new Option(
+        '--backfill <duration>',
+        'instead: write this much history, ending now, into the store',
+      ).argParser(parseSimulateDuration),
     )
     .addOption(
       new Option('--rps <n>', "offered requests/s (default: the scenario's)").argParser(
@@ -299,19 +328,56 @@ function addSimulateCommand(program: Command): void {
     .addOption(
       new Option('--seed <n>', 'the seed of every random draw').argParser(parseSeed).default(1),
     )
-    .action(async (opts: { scenario: string; backfill: number; rps?: number; seed: number }) => {
-      const scenario = SCENARIOS[opts.scenario] as Scenario;
-      const { runBackfillCommand } = load<typeof import('./cli/simulate')>('./cli/simulate');
-      await runBackfillCommand(
-        {
-          scenario: opts.rps === undefined ? scenario : { ...scenario, ratePerSec: opts.rps },
-          durationMs: opts.backfill,
-          seed: opts.seed,
-        },
-        process.env,
-        process.stderr,
-      );
-    });
+    .addHelpText(
+      'after',
+      '\nLive scores and labels go to POST /api/v1/feedback of INSIGHTAGENT_URL (INSIGHTAGENT_TOKEN,\n' +
+        'ingest scope), else the local serve; OTLP spans to OTEL_EXPORTER_OTLP_ENDPOINT\n' +
+        '(default http://127.0.0.1:4318). A backfill opens the store itself.',
+    )
+    .action(
+      async (opts: {
+        scenario: string;
+        target: 'sidecar' | 'otlp';
+        sidecarUrl: string;
+        duration?: number;
+        backfill?: number;
+        rps?: number;
+        seed: number;
+      }) => {
+        const named = SCENARIOS[opts.scenario] as Scenario;
+        const scenario = opts.rps === undefined ? named : withRate(named, opts.rps);
+        const cli = load<typeof import('./cli/simulate')>('./cli/simulate');
+        if (opts.backfill !== undefined) {
+          await cli.runBackfillCommand(
+            { scenario, durationMs: opts.backfill, seed: opts.seed },
+            process.env,
+            process.stderr,
+          );
+          return;
+        }
+        const stop = new AbortController();
+        const abort = () => stop.abort();
+        process.once('SIGINT', abort);
+        process.once('SIGTERM', abort);
+        try {
+          await cli.runLiveCommand(
+            {
+              scenario,
+              seed: opts.seed,
+              target: opts.target,
+              sidecarUrl: opts.sidecarUrl,
+              ...(opts.duration === undefined ? {} : { durationMs: opts.duration }),
+            },
+            process.env,
+            process.stderr,
+            stop.signal,
+          );
+        } finally {
+          process.off('SIGINT', abort);
+          process.off('SIGTERM', abort);
+        }
+      },
+    );
 }
 
 function parseWindow(text: string): number {

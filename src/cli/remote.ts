@@ -32,12 +32,13 @@ export function configuredRemote(source: NodeJS.ProcessEnv): Remote | undefined 
   return withToken(parsed.data.INSIGHTAGENT_URL, parsed.data.INSIGHTAGENT_TOKEN);
 }
 
-/** Returns the API of the local server that owns the embedded store (it holds `locked`). */
-export function localRemote(env: Env, source: NodeJS.ProcessEnv, locked: StoreError): Remote {
+/** Returns the API of the local server (that owns the embedded store when `locked` is given). */
+export function localRemote(env: Env, source: NodeJS.ProcessEnv, locked?: StoreError): Remote {
   const host = ['0.0.0.0', '::', ''].includes(env.host) ? '127.0.0.1' : env.host;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${env.apiPort}`;
   const token = source.INSIGHTAGENT_TOKEN === '' ? undefined : source.INSIGHTAGENT_TOKEN;
-  return { ...withToken(url, token), locked };
+  const remote = withToken(url, token);
+  return locked === undefined ? remote : { ...remote, locked };
 }
 
 function withToken(url: string, token: string | undefined): Remote {

@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import path from 'node:path';
 import { createApp } from '../api/app';
 import { bindRefusal } from '../api/bind-safety';
 import { closeServer, type Listening, listen } from '../api/http-server';
@@ -46,7 +47,12 @@ export interface ServeOptions {
   migrate: boolean;
   /** The parts this process runs (see roles.ts); all by default. */
   roles: ReadonlySet<Role>;
+  /** Runs the demo (src/cli/demo.ts) beside the server: history, a sidecar, live traffic. */
+  demo?: boolean;
 }
+
+/** The configuration `serve --demo` uses when INSIGHTAGENT_CONFIG is not set. */
+export const DEMO_CONFIG = path.join(__dirname, '..', '..', 'deploy', 'demo', 'insightagent.yaml');
 
 /** Everything SIGTERM has to finish within. */
 export const SHUTDOWN_BUDGET_MS = 10_000;
@@ -54,8 +60,13 @@ export const SHUTDOWN_BUDGET_MS = 10_000;
 /** Wires and starts `serve`; resolves once listening, with a function that shuts it down. */
 export async function runServe(
   options: ServeOptions,
-  source: NodeJS.ProcessEnv,
+  given: NodeJS.ProcessEnv,
 ): Promise<() => Promise<number>> {
+  const demo = options.demo === true;
+  const source =
+    demo && !given.INSIGHTAGENT_CONFIG ? { ...given, INSIGHTAGENT_CONFIG: DEMO_CONFIG } : given;
+  if (demo && !(options.roles.has('api') && options.roles.has('ingest')))
+    throw new ConfigError('--demo needs the api and ingest roles (it posts to both)');
   const { env, file, channels, retrain, drift, reports } = loadConfig(source);
   const refusal = bindRefusal(env.host, env.tokens.length, options.insecure);
   if (refusal !== undefined) throw new ConfigError(refusal);
@@ -217,8 +228,11 @@ export async function runServe(
     'insightagent serving',
   );
 
+  let stopDemo: (() => Promise<void>) | undefined;
   const shutdown = createShutdown(
     [
+      // The demo's traffic and sidecar stop first: their last spans and labels still get in.
+      { name: 'demo', run: async () => stopDemo?.() },
       // Both listeners stop accepting and drain together (in-flight OTLP and feedback requests
       // finish: the writer still commits their rows), then the writer flushes whatever else it
       // accepted, attribution makes a last pass, and the store closes.
@@ -270,5 +284,18 @@ export async function runServe(
   // With --no-migrate the operator vouches for the schema (open() and start() are idempotent).
   intake.open();
   startBackground();
+  if (demo && otlp !== undefined) {
+    // Loaded only for the demo: a plain serve does not load the sidecar.
+    const { startDemo } = require('./demo') as typeof import('./demo');
+    const host = (h: string) => (['0.0.0.0', '::', ''].includes(h) ? '127.0.0.1' : h);
+    stopDemo = await startDemo({
+      store,
+      apiUrl: `http://${host(api.host)}:${api.port}`,
+      otlpUrl: `http://${host(otlp.host)}:${otlp.port}`,
+      ...(source.INSIGHTAGENT_TOKEN ? { token: source.INSIGHTAGENT_TOKEN } : {}),
+      log,
+      out: process.stdout,
+    });
+  }
   return shutdown;
 }

@@ -1,8 +1,9 @@
-// `insightagent simulate --backfill`: a scenario's history written straight into the store (the
-// embedded one, or CLICKHOUSE_URL's server), ending now, with a progress line on stderr.
-
+// `insightagent simulate`: a scenario's traffic in real time — through a sidecar, or as an
+// application's OTLP spans — or, with --backfill, its history written straight into the store
+// (the embedded one, or CLICKHOUSE_URL's server) ending now, with a progress line on stderr.
 import { ConfigError } from '../errors';
 import { backfill } from '../simulate/backfill';
+import { type LiveProgress, type LiveTarget, runLive } from '../simulate/live';
 import { progressLine } from '../simulate/progress';
 import type { Scenario } from '../simulate/scenario';
 import { chooseConnection } from '../store/connection';
@@ -11,6 +12,7 @@ import { loadMigrationFiles } from '../store/migration-plan';
 import { openStore } from '../store/open';
 import { StoreError } from '../store/store';
 import { loadConfig } from './load-config';
+import { configuredRemote, localRemote } from './remote';
 
 /** What a backfill was asked for. */
 export interface BackfillCommand {
@@ -76,4 +78,66 @@ export async function runBackfillCommand(
   } finally {
     await store.close();
   }
+}
+
+/** What a live run was asked for. */
+export interface LiveCommand {
+  scenario: Scenario;
+  seed: number;
+  durationMs?: number;
+  target: 'sidecar' | 'otlp';
+  sidecarUrl: string;
+}
+
+/** The OTLP endpoint applications send to when OTEL_EXPORTER_OTLP_ENDPOINT is not set. */
+export const DEFAULT_OTLP_ENDPOINT = 'http://127.0.0.1:4318';
+
+/**
+ * Runs the scenario live until `signal` aborts or the duration ends; scores and labels go to
+ * INSIGHTAGENT_URL (with INSIGHTAGENT_TOKEN, ingest scope), else the local serve's API.
+ */
+export async function runLiveCommand(
+  command: LiveCommand,
+  source: NodeJS.ProcessEnv,
+  err: NodeJS.WritableStream,
+  signal: AbortSignal,
+): Promise<LiveProgress> {
+  const { env } = loadConfig(source);
+  const api = configuredRemote(source) ?? localRemote(env, source);
+  const target: LiveTarget =
+    command.target === 'sidecar'
+      ? { kind: 'sidecar', url: command.sidecarUrl }
+      : {
+          kind: 'otlp',
+          endpoint: (source.OTEL_EXPORTER_OTLP_ENDPOINT || DEFAULT_OTLP_ENDPOINT).replace(
+            /\/+$/,
+            '',
+          ),
+        };
+  const where = target.kind === 'sidecar' ? target.url : `OTLP ${target.endpoint}`;
+  err.write(
+    `simulate ${command.scenario.name}: ${command.scenario.ratePerSec} requests/s to ${where}, ` +
+      `scores and labels to ${api.url}${command.durationMs === undefined ? ' (Ctrl-C stops)' : ''}\n`,
+  );
+  const result = await runLive({
+    scenario: command.scenario,
+    seed: command.seed,
+    ...(command.durationMs === undefined ? {} : { durationMs: command.durationMs }),
+    target,
+    feedback: { url: api.url, ...(api.token === undefined ? {} : { token: api.token }) },
+    signal,
+    onProgress: (p) => err.write(`${liveLine(p)}\n`),
+  });
+  err.write(`simulate ${command.scenario.name} done: ${liveLine(result)}\n`);
+  return result;
+}
+
+/** Returns a live run's totals as one line. */
+export function liveLine(p: LiveProgress): string {
+  const seconds = Math.max(0, (Date.now() - p.startMs) / 1000);
+  return (
+    `${seconds.toFixed(0)} s: sent ${p.sent}, served ${p.served}, refused ${p.refused}, ` +
+    `late ${p.late}, skipped ${p.skipped}, scores ${p.scoresSent}, labels ${p.labelsPosted} ` +
+    `(${p.labelsPending} pending), errors ${p.errors}`
+  );
 }

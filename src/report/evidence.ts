@@ -123,7 +123,7 @@ export interface ReportEvidence {
   model: string;
   generatedAtMs: number;
   current: WindowFigures;
-  /** The window of the same length just before (null when it saw no requests). */
+  /** The window of the same length just before (null when its data covers less than half of it). */
   previous: WindowFigures | null;
   targets: ReportTargets;
   batching: {

@@ -10,6 +10,7 @@ import { elapsedSeconds, type TimeRange } from '../model-stats/window';
 import { listDriftReports } from '../store/repositories/drift-reports';
 import {
   batchTimes,
+  firstMinute,
   PROMPT_HASH_ATTRIBUTE,
   peakMinuteRequests,
   type RequestMix,
@@ -61,9 +62,10 @@ export async function gatherEvidence(
   const window = windowOf({ from: toMs - req.windowMs, to: toMs }, nowMs);
   const span = window.toMs - window.fromMs;
   const previousWindow = { fromMs: window.fromMs - span, toMs: window.fromMs };
-  const [current, previous, points, slos, drift, series] = await Promise.all([
+  const [current, previous, previousFirst, points, slos, drift, series] = await Promise.all([
     windowFigures(deps, req.model, window, nowMs),
     windowFigures(deps, req.model, previousWindow, nowMs),
+    firstMinute(deps.store, req.model, previousWindow),
     batchTimes(deps.store, req.model, window),
     latestSloStatus(deps.store),
     listDriftReports(deps.store, { model: req.model, limit: DRIFT_REPORTS_READ }),
@@ -74,7 +76,10 @@ export async function gatherEvidence(
     model: req.model,
     generatedAtMs: nowMs,
     current,
-    previous: previous.requests > 0 ? previous : null,
+    // Compared only when its data covers at least half of it: a window that saw the model only
+    // in its last minutes (it was just deployed) is no baseline.
+    previous:
+      previousFirst !== null && previousFirst <= previousWindow.fromMs + span / 2 ? previous : null,
     targets,
     batching: {
       points: points.map((p) => ({ size: p.size, batches: p.requests / p.size, meanMs: p.meanMs })),

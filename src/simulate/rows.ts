@@ -20,7 +20,8 @@ export const SIMULATED_PROVIDER = 'insightagent';
 
 /** The request's ids: 32 and 16 hex digits, unique per run (`runId`: 8 hex digits) and seq. */
 export function simulatedIds(runId: string, seq: number): { traceId: string; spanId: string } {
-  const n = seq.toString(16);
+  // seq + 1: an all-zero span id is invalid (W3C trace context), and feedback refuses it.
+  const n = (seq + 1).toString(16);
   return { traceId: `${runId}${n.padStart(24, '0')}`, spanId: n.padStart(16, '0') };
 }
 

@@ -144,6 +144,24 @@ export async function peakMinuteRequests(
   return row?.peak ?? 0;
 }
 
+/** Returns the first minute (epoch ms) with requests of the model in range, or null. */
+export async function firstMinute(
+  store: Store,
+  model: string,
+  range: TimeRange,
+): Promise<number | null> {
+  const [row] = await store.query({
+    tag: 'report.first_minute',
+    sql: `SELECT toUnixTimestamp(min(minute)) * 1000 AS first, count() AS n FROM {db:Identifier}.requests_1m
+          WHERE model = {model:String}
+            AND minute >= toDateTime(intDiv({from:Int64}, 1000), 'UTC')
+            AND minute < toDateTime(intDiv({to:Int64}, 1000), 'UTC')`,
+    params: params(model, range),
+    schema: z.object({ first: count, n: count }),
+  });
+  return row === undefined || row.n === 0 ? null : row.first;
+}
+
 /** Returns the model versions that served requests in range, by their first minute. */
 export async function versionsSeen(
   store: Store,

@@ -50,10 +50,10 @@ for (let m = 0; m < 10; m++) {
     );
   }
 }
-// The minute before the window: two answered requests.
+// The window before: two answered requests in its first minute (its data covers all of it).
 for (let i = 0; i < 2; i++)
   requests.push(
-    requestRow({ batch_size: 1, latency_ms: 250, ttft_ms: 150 }, new Date(M0 - MINUTE + i)),
+    requestRow({ batch_size: 1, latency_ms: 250, ttft_ms: 150 }, new Date(M0 - 10 * MINUTE + i)),
   );
 
 let store: Store;
@@ -181,14 +181,19 @@ it('compares with the window before, and reads device time, SLOs, drift and the 
   });
 });
 
-it('has no previous window when nothing came before, and 404s a model never seen', async () => {
+it('compares only with a window its data covers half of, and 404s a model never seen', async () => {
   const stats = createModelStats(store, clock);
-  const e = await gatherEvidence(
-    { store, stats, clock },
-    { model: MODEL, windowMs: 10 * MINUTE, toMs: M0 + MINUTE, settings },
-  );
-  expect(e.current.requests).toBe(8);
-  expect(e.previous).toBeNull();
+  const gather = (toMs: number) =>
+    gatherEvidence(
+      { store, stats, clock },
+      { model: MODEL, windowMs: 10 * MINUTE, toMs, settings },
+    );
+  // Before [M0 - 8 min, M0 + 2 min): the model appears 8 minutes into [M0 - 18 min, M0 - 8 min).
+  const late = await gather(M0 + 2 * MINUTE);
+  expect(late.current.requests).toBe(12);
+  expect(late.previous).toBeNull();
+  // Before [M0 - 5 min, M0 + 5 min): from 5 minutes into [M0 - 15 min, M0 - 5 min), half of it.
+  expect((await gather(M0 + 5 * MINUTE)).previous?.requests).toBe(2);
   await expect(
     gatherEvidence({ store, stats, clock }, { model: 'nobody', windowMs: MINUTE, settings }),
   ).rejects.toMatchObject({ status: 404, code: 'model_not_found' });

@@ -29,6 +29,7 @@ export function loadConfig(source: NodeJS.ProcessEnv): LoadedConfig {
   const monitors = parseDriftMonitors(file.drift, env.configFile ?? 'configuration');
   const drift = monitors.length > 0 ? monitors : [defaultMonitor()];
   const reportsWhere = env.configFile === undefined ? 'reports' : `${env.configFile}: reports`;
-  const reports = parseReportsConfig(file.reports, reportsWhere);
+  const slack = channels.filter((c) => c.kind === 'slack').map((c) => c.name);
+  const reports = parseReportsConfig(file.reports, reportsWhere, slack);
   return { env, file, channels, retrain, drift, reports };
 }

@@ -15,6 +15,7 @@ import { IngestWriter } from '../ingest/writer';
 import { createShutdown } from '../lifecycle/shutdown';
 import { createModelStats } from '../model-stats/service';
 import { createOutbox, type Outbox } from '../outbox/outbox';
+import { createDailyReportJob } from '../report/daily-job';
 import { createInsightReports } from '../report/service';
 import { createRetrainer } from '../retrain/retrainer';
 import { retrainDestinations } from '../retrain/targets/index';
@@ -204,10 +205,22 @@ export async function runServe(
         if (evidence !== undefined) await retrainer.onEvidence(evidence);
       },
     });
-    // Drift windows are checked every minute at :20; a window runs once it has ended.
+    // Yesterday's insight reports, to the Slack channels the reports: config names.
+    const stats = createModelStats(store, systemClock);
+    const dailyReports = createDailyReportJob({
+      reports: createInsightReports({ store, stats, clock: systemClock, config: reports }),
+      config: reports,
+      models: () => stats.models(),
+      channels,
+      outbox,
+      log,
+    });
+    // Drift windows are checked every minute at :20, the day's reports at :45; a window runs
+    // once it has ended.
     const jobs = [
       { job: slo, cron: '5 * * * * *' },
       ...driftJobs.map((job) => ({ job, cron: '20 * * * * *' })),
+      { job: dailyReports, cron: '45 * * * * *' },
     ];
     scheduler = startScheduler(jobs, {
       store,

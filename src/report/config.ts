@@ -7,6 +7,7 @@
 //       targets: { throughput_rps: 10, ttft_mean_ms: 800, accuracy: 0.85 }
 //       device: chimera              # an emulated profile, or { fixed_ms: 180, per_item_ms: 16 }
 //       max_in_flight: 1             # batches the device runs at once
+//       daily: { channel: oncall }   # post yesterday's report (UTC) to this Slack channel
 import { z } from 'zod';
 import { formatIssues } from '../config/issues';
 import { ConfigError } from '../errors';
@@ -70,8 +71,14 @@ const modelEntry = z.strictObject(
       .int('expected a whole number of batches')
       .positive('expected at least 1 batch')
       .default(1),
+    daily: z
+      .strictObject(
+        { channel: z.string({ error: 'expected the name of a slack channel' }).min(1) },
+        { error: knownKeys(['channel']) },
+      )
+      .optional(),
   },
-  { error: knownKeys(['targets', 'device', 'max_in_flight']) },
+  { error: knownKeys(['targets', 'device', 'max_in_flight', 'daily']) },
 );
 
 const section = z.record(z.string().min(1), modelEntry);
@@ -92,14 +99,36 @@ export interface ModelReportSettings {
   inFlight: number;
 }
 
-/** Parses the `reports:` mapping; throws a ConfigError naming `where` and each bad path. */
-export function parseReportsConfig(raw: unknown, where: string): ReportsConfig {
+/**
+ * Parses the `reports:` mapping; throws a ConfigError naming `where` and each bad path, or a
+ * `daily.channel` that is not a slack channel of `slackChannels` (when given).
+ */
+export function parseReportsConfig(
+  raw: unknown,
+  where: string,
+  slackChannels?: readonly string[],
+): ReportsConfig {
   const result = section.safeParse(raw ?? {});
   if (!result.success)
     throw new ConfigError(
       `${where}: invalid configuration:\n  ${formatIssues(result.error).join('\n  ')}`,
     );
+  if (slackChannels !== undefined) {
+    for (const [model, entry] of Object.entries(result.data)) {
+      const channel = entry.daily?.channel;
+      if (channel !== undefined && !slackChannels.includes(channel))
+        throw new ConfigError(
+          `${where}: ${model}.daily.channel: "${channel}" is not a slack channel of channels:` +
+            ` (slack channels: ${slackChannels.length === 0 ? 'none' : slackChannels.join(', ')})`,
+        );
+    }
+  }
   return result.data;
+}
+
+/** Returns the Slack channel each model's daily report goes to: its own entry's, else `*`'s. */
+export function dailyChannelFor(config: ReportsConfig, model: string): string | undefined {
+  return (config[model] ?? config[EVERY_MODEL])?.daily?.channel;
 }
 
 /**

@@ -1,6 +1,6 @@
 // The reports: section: per-model targets and device, the `*` fallback, and errors naming the path.
 import { parseFileConfig } from '../../../src/config/file';
-import { parseReportsConfig, reportSettingsFor } from '../../../src/report/config';
+import { dailyChannelFor, parseReportsConfig, reportSettingsFor } from '../../../src/report/config';
 
 const parse = (yaml: string) =>
   parseReportsConfig(parseFileConfig(yaml, 'test.yaml', {}).reports, 'test.yaml: reports');
@@ -78,5 +78,22 @@ describe('parseReportsConfig', () => {
     ['reports:\n  m: { max_in_flight: 0 }', 'm.max_in_flight: expected at least 1 batch'],
   ])('%s is refused naming the path', (yaml, message) => {
     expect(() => parse(yaml)).toThrow(message);
+  });
+});
+
+describe('daily posts', () => {
+  const yaml = (channel: string) => `reports:\n  chimera:\n    daily: { channel: ${channel} }`;
+  const file = (text: string) => parseFileConfig(text, 'test.yaml', {}).reports;
+
+  it('names a slack channel of channels:', () => {
+    const config = parseReportsConfig(file(yaml('oncall')), 'test.yaml: reports', ['oncall']);
+    expect(dailyChannelFor(config, 'chimera')).toBe('oncall');
+    expect(dailyChannelFor(config, 'other')).toBeUndefined();
+  });
+
+  it('refuses a channel that is not a slack channel, naming the slack ones', () => {
+    expect(() => parseReportsConfig(file(yaml('hooks')), 'test.yaml: reports', ['oncall'])).toThrow(
+      'test.yaml: reports: chimera.daily.channel: "hooks" is not a slack channel of channels: (slack channels: oncall)',
+    );
   });
 });

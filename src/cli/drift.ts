@@ -8,12 +8,9 @@ import { renderDriftHtml } from '../drift/html';
 import { type ReportJson, reportJson, reportSummaryJson } from '../drift/report-json';
 import { createDriftService, type DriftService } from '../drift/service';
 import { AppError } from '../errors';
-import { chooseConnection } from '../store/connection';
-import { openStore } from '../store/open';
-import { type Store, StoreError } from '../store/store';
 import { renderReport, renderReportList } from './drift-render';
 import { loadConfig } from './load-config';
-import { callRemote, configuredRemote, localRemote, type Remote } from './remote';
+import { callRemote, configuredRemote, openStoreOrLocal, type Remote } from './remote';
 
 /** One drift command and its options. */
 export type DriftCommand =
@@ -37,15 +34,12 @@ export async function runDriftCommand(
   // Only a run needs the monitors (and so the YAML file).
   const monitors: readonly DriftMonitor[] = command.kind === 'run' ? loadConfig(source).drift : [];
   const env = parseEnv(source);
-  let store: Store;
-  try {
-    store = openStore(chooseConnection(env));
-  } catch (e) {
-    if (!(e instanceof StoreError && e.code === 'store_locked')) throw e;
-    // The store belongs to a running `serve`: ask it, at the address it listens on.
-    out.write(await overHttp(localRemote(env, source, e), command));
+  const opened = openStoreOrLocal(env, source);
+  if ('remote' in opened) {
+    out.write(await overHttp(opened.remote, command));
     return;
   }
+  const { store } = opened;
   try {
     out.write(await onStore(createDriftService({ store, monitors, clock: systemClock }), command));
   } finally {

@@ -5,7 +5,9 @@ import { z } from 'zod';
 import type { Env } from '../config/env';
 import { formatIssues } from '../config/issues';
 import { AppError, ConfigError, errorMessage } from '../errors';
-import type { StoreError } from '../store/store';
+import { chooseConnection } from '../store/connection';
+import { openStore } from '../store/open';
+import { type Store, StoreError } from '../store/store';
 
 const remoteSchema = z.object({
   INSIGHTAGENT_URL: z
@@ -39,6 +41,23 @@ export function localRemote(env: Env, source: NodeJS.ProcessEnv, locked?: StoreE
   const token = source.INSIGHTAGENT_TOKEN === '' ? undefined : source.INSIGHTAGENT_TOKEN;
   const remote = withToken(url, token);
   return locked === undefined ? remote : { ...remote, locked };
+}
+
+/**
+ * Opens the store for a read-side command; when a running `serve` owns the embedded store,
+ * returns that server's API instead (the command asks it, at the address it listens on).
+ */
+export function openStoreOrLocal(
+  env: Env,
+  source: NodeJS.ProcessEnv,
+): { store: Store } | { remote: Remote } {
+  try {
+    return { store: openStore(chooseConnection(env)) };
+  } catch (e) {
+    if (e instanceof StoreError && e.code === 'store_locked')
+      return { remote: localRemote(env, source, e) };
+    throw e;
+  }
 }
 
 function withToken(url: string, token: string | undefined): Remote {

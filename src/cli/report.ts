@@ -5,11 +5,8 @@ import { createModelStats } from '../model-stats/service';
 import { renderInsight } from '../report/render';
 import type { ReportFormat } from '../report/request';
 import { createInsightReports } from '../report/service';
-import { chooseConnection } from '../store/connection';
-import { openStore } from '../store/open';
-import { StoreError } from '../store/store';
 import { loadConfig } from './load-config';
-import { callRemote, configuredRemote, localRemote, type Remote } from './remote';
+import { callRemote, configuredRemote, openStoreOrLocal, type Remote } from './remote';
 
 /** What `report` was asked for. */
 export interface ReportCommand {
@@ -31,15 +28,12 @@ export async function runReportCommand(
     return;
   }
   const { env, reports } = loadConfig(source);
-  let store: ReturnType<typeof openStore>;
-  try {
-    store = openStore(chooseConnection(env));
-  } catch (e) {
-    if (!(e instanceof StoreError && e.code === 'store_locked')) throw e;
-    // The store belongs to a running `serve`: ask it, at the address it listens on.
-    out.write(await overHttp(localRemote(env, source, e), command));
+  const opened = openStoreOrLocal(env, source);
+  if ('remote' in opened) {
+    out.write(await overHttp(opened.remote, command));
     return;
   }
+  const { store } = opened;
   try {
     const service = createInsightReports({
       store,

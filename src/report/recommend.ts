@@ -185,27 +185,36 @@ export function recommendAutoscaling(
 
 /** Returns the caching recommendation when enough requests repeat a prompt; else null. */
 export function recommendCaching(evidence: ReportEvidence): Recommendation | null {
-  const { cache, ttftMeanMs } = evidence.current;
+  const { cache, ttftMeanMs, requests } = evidence.current;
   const repeat = cache.repeatRate.value;
-  if (repeat === null || repeat < REPORT_THRESHOLDS.caching.minRepeatRate) return null;
+  if (repeat === null || requests === 0) return null;
+  // Repeats the cache already answers are in the TTFT mean already: only the others count.
+  const answered = cache.hits / requests;
+  const uncached = Math.max(0, repeat - answered);
+  if (uncached < REPORT_THRESHOLDS.caching.minRepeatRate) return null;
   const hit = cache.hitTtftMeanMs.value;
   const miss = cache.missTtftMeanMs.value;
   const measured = hit !== null && miss !== null;
   const basis = measured ? miss - hit : ttftMeanMs.value;
   if (basis === null) return null;
-  const saving = repeat * basis;
+  const saving = uncached * basis;
   const how = measured
-    ? `repeat rate × (miss TTFT ${msText(miss)} − hit TTFT ${msText(hit)})`
-    : `repeat rate × TTFT mean ${msText(ttftMeanMs.value)} (hit and miss TTFT not both measured: an upper bound, as if a hit cost nothing)`;
+    ? `uncached repeats × (miss TTFT ${msText(miss)} − hit TTFT ${msText(hit)})`
+    : `uncached repeats × TTFT mean ${msText(ttftMeanMs.value)} (hit and miss TTFT not both measured: an upper bound, as if a hit cost nothing)`;
   return {
     kind: 'caching',
     title: 'Cache repeated prompts',
-    because: `${percentText(repeat)} of requests repeated a prompt already seen in the window (cache hit rate ${percentText(cache.hitRate.value)}).`,
+    because: `${percentText(repeat)} of requests repeated a prompt already seen in the window; the cache answered ${percentText(answered)}, leaving ${percentText(uncached)} (cache hit rate ${percentText(cache.hitRate.value)}).`,
     action:
       'Enable or widen the sidecar response cache (keyed by model version) for repeated prompts.',
     expectedEffect: `TTFT mean lower by about ${msText(saving)}: ${how}.`,
     figures: [
       { name: 'repeat_rate', value: repeat, source: cache.repeatRate.source },
+      {
+        name: 'uncached_repeat_rate',
+        value: uncached,
+        source: 'repeat rate − cache hits / requests',
+      },
       { name: 'cache_hit_rate', value: cache.hitRate.value, source: cache.hitRate.source },
       { name: 'hit_ttft_ms_mean', value: hit, source: cache.hitTtftMeanMs.source },
       { name: 'miss_ttft_ms_mean', value: miss, source: cache.missTtftMeanMs.source },
@@ -214,8 +223,8 @@ export function recommendCaching(evidence: ReportEvidence): Recommendation | nul
         name: 'expected_ttft_saving_ms',
         value: saving,
         source: measured
-          ? 'repeat rate × (miss TTFT − hit TTFT)'
-          : 'repeat rate × TTFT mean (upper bound)',
+          ? 'uncached repeat rate × (miss TTFT − hit TTFT)'
+          : 'uncached repeat rate × TTFT mean (upper bound)',
       },
     ],
     watch: ['cache_hit_rate', 'ttft_ms_mean'],

@@ -169,7 +169,7 @@ function paragraph(
   metrics: SummaryMetric[],
   slos: SloEvidence[],
 ): string {
-  const get = (key: SummaryKey) => metrics.find((m) => m.key === key) as SummaryMetric;
+  const get = (key: SummaryKey) => metricOf({ metrics } as Summary, key);
   const tp = get('throughput_rps');
   const mean = get('ttft_ms_mean');
   const p95 = get('ttft_ms_p95');
@@ -188,8 +188,11 @@ function paragraph(
         : tp.note !== null
           ? ', all the demand there was'
           : '';
+    const inBrackets = [tp.target === null ? '' : `target ${rpsText(tp.target)}`, peakText.slice(2)]
+      .filter((t) => t !== '')
+      .join(', ');
     parts.push(
-      `${evidence.model} served ${rpsText(tp.value.value)} requests/s${of} (target ${rpsText(tp.target)}${peakText})${verdict}.`,
+      `${evidence.model} served ${rpsText(tp.value.value)} requests/s${of}${inBrackets === '' ? '' : ` (${inBrackets})`}${verdict}.`,
     );
   }
   if (mean.value.value !== null) {
@@ -198,8 +201,15 @@ function paragraph(
       p95.value.value === null
         ? ''
         : `, p95 ${msText(p95.value.value, scale)}${p95.target !== null ? ` against ${msText(p95.target, scale)}` : ''}`;
+    const against = mean.target === null ? '' : ` against ${msText(mean.target, scale)}`;
+    const verdictText =
+      mean.verdict === 'breached'
+        ? ' — over target'
+        : mean.verdict === 'met'
+          ? ' — within target'
+          : '';
     parts.push(
-      `TTFT averaged ${msText(mean.value.value, scale)} against ${msText(mean.target, scale)}${p95Text} — ${mean.verdict === 'breached' ? 'over target' : 'within target'}.`,
+      `TTFT averaged ${msText(mean.value.value, scale)}${against}${p95Text}${verdictText}.`,
     );
   } else {
     parts.push('TTFT was not measured.');

@@ -187,9 +187,37 @@ describe('caching', () => {
     const rec = recommendCaching(e);
     const saving = rec?.figures.find((f) => f.name === 'expected_ttft_saving_ms');
     expect(saving?.value).toBeCloseTo(240, 9);
-    expect(saving?.source).toBe('repeat rate × (miss TTFT − hit TTFT)');
+    expect(saving?.source).toBe('uncached repeat rate × (miss TTFT − hit TTFT)');
     expect(rec?.watch).toEqual(['cache_hit_rate', 'ttft_ms_mean']);
   });
+
+  // Repeats the cache already answers save nothing more: only the uncached ones count.
+  it.each([
+    [0.2, 0, 0.2, 240],
+    [0.2, 0.1, 0.1, 120],
+    [0.2, 0.16, null, null], // 0.04 uncached: under the 0.05 threshold
+    [0.2, 0.2, null, null],
+  ])(
+    'repeat rate %p with %p of requests answered from the cache: uncached %p, saving %p ms',
+    (repeat, answered, uncached, saving) => {
+      const requests = chimeraWindow().requests;
+      const e = withCurrent({
+        cache: cacheFigures({
+          repeatRate: fig(repeat),
+          hits: Math.round(answered * requests),
+          hitTtftMeanMs: fig(20),
+          missTtftMeanMs: fig(1220),
+        }),
+      });
+      const rec = recommendCaching(e);
+      const value = (name: string) => rec?.figures.find((f) => f.name === name)?.value ?? null;
+      if (uncached === null) expect(rec).toBeNull();
+      else {
+        expect(value('uncached_repeat_rate')).toBeCloseTo(uncached, 3);
+        expect(value('expected_ttft_saving_ms')).toBeCloseTo(saving as number, 0);
+      }
+    },
+  );
 
   it('falls back to repeat × TTFT mean, and says it is an upper bound', () => {
     const rec = recommendCaching(withCurrent({ cache: cacheFigures({ repeatRate: fig(0.1) }) }));

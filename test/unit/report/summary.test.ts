@@ -164,5 +164,10 @@ describe('without targets', () => {
     // Half the offered load refused: batching is still advised, against the peak offered.
     expect(report.recommendations.map((r) => r.kind)).toContain('batching');
     expect(insightJson(report).targets).toMatchObject({ throughput_rps: null, ttft_ms_mean: null });
+    // The paragraph names no target it does not have, and judges nothing against one.
+    expect(report.summary.paragraph).not.toMatch(/target|not measured/);
+    expect(report.summary.paragraph).toMatch(
+      /^chimera served 5\.1 requests\/s of the 10 offered \(busiest minute [\d.]+\/s\)\. TTFT averaged 1\.20 s, p95 1\.35 s\./,
+    );
   });
 });

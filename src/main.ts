@@ -68,7 +68,7 @@ export function buildProgram(): Command {
       new Option(
         '--demo',
         'also run the demo: an hour of chimera history, a sidecar and live chimera traffic ' +
-          '(npm start; deploy/demo/insightagent.yaml unless INSIGHTAGENT_CONFIG is set)',
+          '(npm start; deploy/demo/insightagent.yaml unless INSIGHTAGENT_CONFIG is set, LOG_LEVEL warn unless set)',
       ),
     )
     .action(

@@ -10,7 +10,7 @@ import { createSidecarTelemetry } from '../sidecar/telemetry';
 import { backfill } from '../simulate/backfill';
 import { runLive } from '../simulate/live';
 import { scenarioByName } from '../simulate/scenarios';
-import { requestMix } from '../store/repositories/report-evidence';
+import { minutesWithRequests } from '../store/repositories/report-evidence';
 import type { Store } from '../store/store';
 import type { Logger } from '../telemetry/logger';
 import { VERSION } from '../version';
@@ -36,8 +36,11 @@ export async function startDemo(deps: DemoDeps): Promise<() => Promise<void>> {
   const scenario = scenarioByName(DEMO_SCENARIO);
   const seed = randomInt(1, 1_000_000_000);
   const now = Date.now();
-  const recent = await requestMix(deps.store, scenario.model, { fromMs: now - HOUR_MS, toMs: now });
-  if (recent.requests === 0) {
+  const recent = await minutesWithRequests(deps.store, scenario.model, {
+    fromMs: now - HOUR_MS,
+    toMs: now + 60_000,
+  });
+  if (recent === 0) {
     const written = await backfill(deps.store, {
       scenario,
       startMs: now - HOUR_MS,
@@ -60,16 +63,28 @@ export async function startDemo(deps: DemoDeps): Promise<() => Promise<void>> {
     serviceName: `${scenario.model}-sidecar`,
     serviceVersion: VERSION,
     endpoint: deps.otlpUrl,
-    onError: (err) => deps.log.debug({ err }, 'demo sidecar telemetry export failed'),
+    // With INSIGHTAGENT_TOKENS the receiver wants the ingest token, as the feedback API does.
+    ...(deps.token === undefined ? {} : { headers: { authorization: `Bearer ${deps.token}` } }),
+    onError: (err) => deps.log.warn({ err }, 'demo sidecar telemetry failed'),
   });
   const sidecar = await startSidecar({ config, log: deps.log, recorder: telemetry.recorder });
   const stop = new AbortController();
+  let reported = 0;
+  let lastWarn = 0;
   const live = runLive({
     scenario,
     seed,
     target: { kind: 'sidecar', url: sidecar.url },
     feedback: { url: deps.apiUrl, ...(deps.token === undefined ? {} : { token: deps.token }) },
     signal: stop.signal,
+    // Failures show at warn, at most once a minute: a demo that stopped feeding is visible.
+    onProgress: (p) => {
+      if (p.errors > reported && Date.now() - lastWarn > 60_000) {
+        lastWarn = Date.now();
+        deps.log.warn({ ...p }, 'demo traffic: requests or feedback failing');
+      }
+      reported = p.errors;
+    },
   }).catch((err: unknown) => {
     deps.log.error({ err }, 'demo traffic stopped');
   });
@@ -84,7 +99,10 @@ export async function startDemo(deps: DemoDeps): Promise<() => Promise<void>> {
   return async () => {
     stop.abort();
     await live;
-    await sidecar.close(2_000);
-    await telemetry.shutdown();
+    try {
+      await sidecar.close(2_000);
+    } finally {
+      await telemetry.shutdown();
+    }
   };
 }

@@ -64,8 +64,14 @@ export async function runServe(
   given: NodeJS.ProcessEnv,
 ): Promise<() => Promise<number>> {
   const demo = options.demo === true;
-  const source =
-    demo && !given.INSIGHTAGENT_CONFIG ? { ...given, INSIGHTAGENT_CONFIG: DEMO_CONFIG } : given;
+  // The demo's own traffic would log two requests a second at info: it logs warnings unless told.
+  const source = demo
+    ? {
+        ...given,
+        INSIGHTAGENT_CONFIG: given.INSIGHTAGENT_CONFIG || DEMO_CONFIG,
+        LOG_LEVEL: given.LOG_LEVEL || 'warn',
+      }
+    : given;
   if (demo && !(options.roles.has('api') && options.roles.has('ingest')))
     throw new ConfigError('--demo needs the api and ingest roles (it posts to both)');
   const { env, file, channels, retrain, drift, reports } = loadConfig(source);
@@ -301,14 +307,21 @@ export async function runServe(
     // Loaded only for the demo: a plain serve does not load the sidecar.
     const { startDemo } = require('./demo') as typeof import('./demo');
     const host = (h: string) => (['0.0.0.0', '::', ''].includes(h) ? '127.0.0.1' : h);
-    stopDemo = await startDemo({
-      store,
-      apiUrl: `http://${host(api.host)}:${api.port}`,
-      otlpUrl: `http://${host(otlp.host)}:${otlp.port}`,
-      ...(source.INSIGHTAGENT_TOKEN ? { token: source.INSIGHTAGENT_TOKEN } : {}),
-      log,
-      out: process.stdout,
-    });
+    try {
+      stopDemo = await startDemo({
+        store,
+        apiUrl: `http://${host(api.host)}:${api.port}`,
+        otlpUrl: `http://${host(otlp.host)}:${otlp.port}`,
+        ...(source.INSIGHTAGENT_TOKEN ? { token: source.INSIGHTAGENT_TOKEN } : {}),
+        log,
+        out: process.stdout,
+      });
+    } catch (err) {
+      // A demo that cannot start stops the server with it: nothing half-started keeps running.
+      log.fatal({ err }, 'demo failed to start; stopping');
+      await shutdown();
+      throw err;
+    }
   }
   return shutdown;
 }

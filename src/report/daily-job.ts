@@ -57,18 +57,30 @@ export function createDailyReportJob(deps: DailyReportDeps): ScheduledJob {
     maxCatchUp: 1,
     async run(window) {
       const posts = dailyPosts(deps.config, await deps.models(), window);
+      // One model's failure does not hold back the others' posts; the window is retried (and
+      // the posts already queued are not sent twice: their ids are taken).
+      const failed: string[] = [];
       for (const { model, channel } of posts) {
         const config = deps.channels.find((c) => c.name === channel);
         // parseReportsConfig refused a daily channel that is not a slack channel.
         if (config?.kind !== 'slack') continue;
-        const report = await deps.reports.insight(model, { windowMs: DAY_MS, toMs: window.endMs });
-        await deps.outbox.enqueue({
-          id: dailyMessageId(model, window),
-          channel,
-          kind: 'report.daily',
-          request: slackRequest(insightSlackMessage(report), config),
-        });
+        try {
+          const report = await deps.reports.insight(model, {
+            windowMs: DAY_MS,
+            toMs: window.endMs,
+          });
+          await deps.outbox.enqueue({
+            id: dailyMessageId(model, window),
+            channel,
+            kind: 'report.daily',
+            request: slackRequest(insightSlackMessage(report), config),
+          });
+        } catch (err) {
+          failed.push(model);
+          deps.log.error({ err, model }, 'daily report failed');
+        }
       }
+      if (failed.length > 0) throw new Error(`daily report failed for ${failed.join(', ')}`);
       deps.log.info(
         { day: new Date(window.startMs).toISOString(), posts: posts.length },
         'daily reports queued',

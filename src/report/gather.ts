@@ -10,7 +10,7 @@ import { elapsedSeconds, type TimeRange } from '../model-stats/window';
 import { listDriftReports } from '../store/repositories/drift-reports';
 import {
   batchTimes,
-  firstMinute,
+  minutesWithRequests,
   PROMPT_HASH_ATTRIBUTE,
   peakMinuteRequests,
   type RequestMix,
@@ -62,13 +62,20 @@ export async function gatherEvidence(
   const window = windowOf({ from: toMs - req.windowMs, to: toMs }, nowMs);
   const span = window.toMs - window.fromMs;
   const previousWindow = { fromMs: window.fromMs - span, toMs: window.fromMs };
-  const [current, previous, previousFirst, points, slos, drift, series] = await Promise.all([
+  const [current, previous, previousMinutes, points, slos, drift, series] = await Promise.all([
     windowFigures(deps, req.model, window, nowMs),
     windowFigures(deps, req.model, previousWindow, nowMs),
-    firstMinute(deps.store, req.model, previousWindow),
+    minutesWithRequests(deps.store, req.model, previousWindow),
     batchTimes(deps.store, req.model, window),
-    latestSloStatus(deps.store),
-    listDriftReports(deps.store, { model: req.model, limit: DRIFT_REPORTS_READ }),
+    // The SLOs as evaluated during the window, and the drift reports on data up to its end
+    // (and no older than the window before): a past window is not judged by later verdicts.
+    latestSloStatus(deps.store, window),
+    listDriftReports(deps.store, {
+      model: req.model,
+      fromMs: previousWindow.fromMs,
+      toMs: window.toMs + 1,
+      limit: DRIFT_REPORTS_READ,
+    }),
     seriesOf(deps, req.model, window),
   ]);
   const { targets, profile, inFlight } = req.settings;
@@ -76,10 +83,9 @@ export async function gatherEvidence(
     model: req.model,
     generatedAtMs: nowMs,
     current,
-    // Compared only when its data covers at least half of it: a window that saw the model only
-    // in its last minutes (it was just deployed) is no baseline.
-    previous:
-      previousFirst !== null && previousFirst <= previousWindow.fromMs + span / 2 ? previous : null,
+    // Compared only when at least half of its minutes saw requests: a window that saw the model
+    // for a few minutes (it was just deployed, or stopped early) is no baseline.
+    previous: previousMinutes >= span / 60_000 / 2 ? previous : null,
     targets,
     batching: {
       points: points.map((p) => ({ size: p.size, batches: p.requests / p.size, meanMs: p.meanMs })),
@@ -186,18 +192,24 @@ async function seriesOf(
       stepSeconds,
     });
   };
-  const [offered, errors, ttft] = await Promise.all([
+  const [offered, requests, errors, ttft] = await Promise.all([
     metric('throughput_rps'),
+    metric('requests'),
     metric('errors'),
     metric('ttft_ms_mean'),
   ]);
   const points = offered.points.map((p, i): SeriesPoint => {
     const offeredRps = p.value;
+    const total = requests.points[i]?.value ?? 0;
     const failed = errors.points[i]?.value ?? 0;
+    // Served is offered times the answered share: the same elapsed seconds (a step still
+    // running, or cut by the window, counts only its part).
+    const served =
+      offeredRps === null || total === 0 ? offeredRps : offeredRps * ((total - failed) / total);
     return {
       startMs: Date.parse(p.ts),
       offeredRps,
-      throughputRps: offeredRps === null ? null : Math.max(0, offeredRps - failed / stepSeconds),
+      throughputRps: served,
       ttftMeanMs: ttft.points[i]?.value ?? null,
     };
   });

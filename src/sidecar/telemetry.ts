@@ -45,6 +45,8 @@ const options = z.object({
   /** Spans held while the collector is slow or gone; beyond it new spans are dropped. */
   maxQueuedSpans: z.number().int().positive().default(4_096),
   shutdownMs: z.number().int().nonnegative().default(SIDECAR_TELEMETRY_SHUTDOWN_MS),
+  /** Sent with every export (e.g. Authorization); else OTEL_EXPORTER_OTLP_HEADERS applies. */
+  headers: z.record(z.string(), z.string()).optional(),
 });
 
 /** Options of createSidecarTelemetry; the endpoint defaults to OTEL_EXPORTER_OTLP_ENDPOINT. */
@@ -101,6 +103,7 @@ export function createSidecarTelemetry(input: SidecarTelemetryOptions): SidecarT
         new OTLPTraceExporter({
           url: `${endpoint}/v1/traces`,
           timeoutMillis: config.exportTimeoutMs,
+          ...(config.headers === undefined ? {} : { headers: config.headers }),
         }),
         {
           scheduledDelayMillis: config.spanDelayMs,
@@ -118,6 +121,7 @@ export function createSidecarTelemetry(input: SidecarTelemetryOptions): SidecarT
         exporter: new OTLPMetricExporter({
           url: `${endpoint}/v1/metrics`,
           timeoutMillis: config.exportTimeoutMs,
+          ...(config.headers === undefined ? {} : { headers: config.headers }),
         }),
         exportIntervalMillis: config.metricIntervalMs,
         exportTimeoutMillis: Math.min(config.exportTimeoutMs, config.metricIntervalMs),

@@ -5,6 +5,10 @@ import { type FeedbackItem, LabelSchedule } from './label-schedule';
 
 /** Items per POST (the API takes up to 8 MiB; a few hundred bytes each). */
 export const MAX_ITEMS = 1_000;
+/** Items held (waiting to be due, or to be sent again); beyond it new ones are dropped. */
+export const MAX_HELD = 200_000;
+/** Ticks an item is sent again after retryable failures before it is dropped (~30 s). */
+export const MAX_RETRIES = 30;
 /** Statuses worth sending again at the next tick (the OTLP spec's retryable set). */
 const RETRYABLE = new Set([429, 502, 503, 504]);
 const POST_TIMEOUT_MS = 5_000;
@@ -16,7 +20,7 @@ export interface FeedbackPosterOptions {
   token?: string;
   clock: () => number;
   intervalMs?: number;
-  /** Told of each item posted (accepted by the API) and each failure. */
+  /** Told of the items the API accepted, and of each failure with the items it lost (0: retried). */
   onPosted?: (items: readonly FeedbackItem[]) => void;
   onError?: (err: unknown, items: number) => void;
 }
@@ -40,6 +44,7 @@ export function createFeedbackPoster(options: FeedbackPosterOptions): FeedbackPo
   let chain: Promise<void> = Promise.resolve();
   let closed = false;
   const intervalMs = options.intervalMs ?? 1_000;
+  const retries = new WeakMap<FeedbackItem, number>();
 
   const post = async (items: FeedbackItem[]): Promise<void> => {
     try {
@@ -51,13 +56,17 @@ export function createFeedbackPoster(options: FeedbackPosterOptions): FeedbackPo
       });
       const text = await res.text();
       if (res.status === 200) {
-        const answer = JSON.parse(text) as { rejected?: number; errors?: unknown[] };
-        if ((answer.rejected ?? 0) > 0)
+        const answer = JSON.parse(text) as {
+          rejected?: number;
+          errors?: Array<{ index: number; message: string }>;
+        };
+        const refused = new Set((answer.errors ?? []).map((e) => e.index));
+        if (refused.size > 0)
           options.onError?.(
             new Error(`feedback refused: ${JSON.stringify(answer.errors?.slice(0, 3))}`),
-            answer.rejected ?? 0,
+            refused.size,
           );
-        options.onPosted?.(items);
+        options.onPosted?.(items.filter((_item, i) => !refused.has(i)));
         return;
       }
       const err = new Error(`POST ${endpoint} answered ${res.status}: ${text.slice(0, 200)}`);
@@ -69,10 +78,20 @@ export function createFeedbackPoster(options: FeedbackPosterOptions): FeedbackPo
       options.onError?.(err, items.length);
     }
   };
-  // Again at the next tick, not in this one: a failing API is not asked in a tight loop.
+  // Again at the next tick, not in this one: a failing API is not asked in a tight loop. An
+  // item that failed MAX_RETRIES times is dropped and counted lost.
   const retry = (items: FeedbackItem[], err: unknown) => {
-    options.onError?.(err, 0);
-    for (const item of items) schedule.add(item, options.clock() + intervalMs);
+    let lost = 0;
+    for (const item of items) {
+      const tries = (retries.get(item) ?? 0) + 1;
+      if (tries > MAX_RETRIES) {
+        lost++;
+        continue;
+      }
+      retries.set(item, tries);
+      schedule.add(item, options.clock() + intervalMs);
+    }
+    options.onError?.(err, lost);
   };
 
   // POSTs run one after another: the API sees each item once and in due order.
@@ -90,7 +109,13 @@ export function createFeedbackPoster(options: FeedbackPosterOptions): FeedbackPo
   timer.unref();
 
   return {
-    add: (item, dueMs) => schedule.add(item, dueMs),
+    add(item, dueMs) {
+      if (schedule.size >= MAX_HELD) {
+        options.onError?.(new Error(`feedback dropped: ${MAX_HELD} items already held`), 1);
+        return;
+      }
+      schedule.add(item, dueMs);
+    },
     flush: tick,
     async close() {
       clearInterval(timer);

@@ -144,22 +144,22 @@ export async function peakMinuteRequests(
   return row?.peak ?? 0;
 }
 
-/** Returns the first minute (epoch ms) with requests of the model in range, or null. */
-export async function firstMinute(
+/** Returns how many minutes in range saw requests of the model. */
+export async function minutesWithRequests(
   store: Store,
   model: string,
   range: TimeRange,
-): Promise<number | null> {
+): Promise<number> {
   const [row] = await store.query({
-    tag: 'report.first_minute',
-    sql: `SELECT toUnixTimestamp(min(minute)) * 1000 AS first, count() AS n FROM {db:Identifier}.requests_1m
-          WHERE model = {model:String}
+    tag: 'report.minutes_with_requests',
+    sql: `SELECT uniqExact(minute) AS n FROM {db:Identifier}.requests_1m
+          WHERE model = {model:String} AND requests > 0
             AND minute >= toDateTime(intDiv({from:Int64}, 1000), 'UTC')
             AND minute < toDateTime(intDiv({to:Int64}, 1000), 'UTC')`,
     params: params(model, range),
-    schema: z.object({ first: count, n: count }),
+    schema: z.object({ n: count }),
   });
-  return row === undefined || row.n === 0 ? null : row.first;
+  return row?.n ?? 0;
 }
 
 /** Returns the model versions that served requests in range, by their first minute. */

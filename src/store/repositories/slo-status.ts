@@ -56,8 +56,14 @@ const statusRow = z.object({
 /** The newest recorded evaluation of one SLO x model. */
 export type SloStatus = z.output<typeof statusRow>;
 
-/** Returns the newest evaluation of every SLO x model, ordered by SLO then model. */
-export async function latestSloStatus(store: Store): Promise<SloStatus[]> {
+/**
+ * Returns the newest evaluation of every SLO x model, ordered by SLO then model; with `range`,
+ * the newest made in [from, to] (epoch ms) of each that has one there.
+ */
+export async function latestSloStatus(
+  store: Store,
+  range?: { fromMs: number; toMs: number },
+): Promise<SloStatus[]> {
   return store.query({
     tag: 'slo_status.latest',
     sql: `SELECT slo, model, toUnixTimestamp(max(evaluated_at)) * 1000 AS evaluated_at_ms,
@@ -68,7 +74,12 @@ export async function latestSloStatus(store: Store): Promise<SloStatus[]> {
             argMax(budget_remaining, evaluated_at) AS budget_remaining,
             argMax(burn_rates, evaluated_at) AS burn_rates, argMax(firing, evaluated_at) AS firing,
             argMax(conditions, evaluated_at) AS conditions
-          FROM {db:Identifier}.slo_status GROUP BY slo, model ORDER BY slo, model`,
+          FROM {db:Identifier}.slo_status
+          WHERE {from:Nullable(Int64)} IS NULL
+             OR evaluated_at BETWEEN toDateTime(intDiv({from:Nullable(Int64)}, 1000), 'UTC')
+                                 AND toDateTime(intDiv({to:Nullable(Int64)}, 1000), 'UTC')
+          GROUP BY slo, model ORDER BY slo, model`,
+    params: { from: range?.fromMs ?? null, to: range?.toMs ?? null },
     schema: statusRow,
   });
 }

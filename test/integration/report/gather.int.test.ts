@@ -50,11 +50,12 @@ for (let m = 0; m < 10; m++) {
     );
   }
 }
-// The window before: two answered requests in its first minute (its data covers all of it).
-for (let i = 0; i < 2; i++)
-  requests.push(
-    requestRow({ batch_size: 1, latency_ms: 250, ttft_ms: 150 }, new Date(M0 - 10 * MINUTE + i)),
-  );
+// The window before: two answered requests in each of its first five minutes (half of it).
+for (let m = 10; m > 5; m--)
+  for (let i = 0; i < 2; i++)
+    requests.push(
+      requestRow({ batch_size: 1, latency_ms: 250, ttft_ms: 150 }, new Date(M0 - m * MINUTE + i)),
+    );
 
 let store: Store;
 
@@ -150,7 +151,7 @@ it('compares with the window before, and reads device time, SLOs, drift and the 
     { store, stats, clock },
     { model: MODEL, windowMs: 10 * MINUTE, settings },
   );
-  expect(e.previous?.requests).toBe(2);
+  expect(e.previous?.requests).toBe(10);
   expect(e.previous?.ttftMeanMs.value).toBeCloseTo(150, 9);
   expect(e.batching).toEqual({
     points: [{ size: 1, batches: 30, meanMs: 200 }],
@@ -188,13 +189,30 @@ it('compares only with a window its data covers half of, and 404s a model never 
       { store, stats, clock },
       { model: MODEL, windowMs: 10 * MINUTE, toMs, settings },
     );
-  // Before [M0 - 8 min, M0 + 2 min): the model appears 8 minutes into [M0 - 18 min, M0 - 8 min).
+  // Before [M0 - 8 min, M0 + 2 min): [M0 - 18 min, M0 - 8 min) saw requests in 2 of its minutes.
   const late = await gather(M0 + 2 * MINUTE);
-  expect(late.current.requests).toBe(12);
+  expect(late.current.requests).toBe(18);
   expect(late.previous).toBeNull();
-  // Before [M0 - 5 min, M0 + 5 min): from 5 minutes into [M0 - 15 min, M0 - 5 min), half of it.
-  expect((await gather(M0 + 5 * MINUTE)).previous?.requests).toBe(2);
+  // The SLO evaluation and the drift report came after that window: they do not judge it.
+  expect(late.slos).toEqual([]);
+  expect(late.drift).toEqual([]);
+  // Before [M0 - 5 min, M0 + 5 min): [M0 - 15 min, M0 - 5 min) saw requests in 5 of its 10.
+  expect((await gather(M0 + 5 * MINUTE)).previous?.requests).toBe(10);
   await expect(
     gatherEvidence({ store, stats, clock }, { model: 'nobody', windowMs: MINUTE, settings }),
   ).rejects.toMatchObject({ status: 404, code: 'model_not_found' });
+});
+
+it('counts a step still running over its elapsed seconds: served is the answered share of offered', async () => {
+  const halfway = { now: () => new Date(M0 + 9.5 * MINUTE) };
+  const stats = createModelStats(store, halfway);
+  const e = await gatherEvidence(
+    { store, stats, clock: halfway },
+    { model: MODEL, windowMs: 10 * MINUTE, settings },
+  );
+  const last = e.series.points.at(-1);
+  expect(last?.startMs).toBe(M0 + 9 * MINUTE);
+  // Six requests in the 30 s elapsed of the last minute, three of them answered.
+  expect(last?.offeredRps).toBeCloseTo(6 / 30, 12);
+  expect(last?.throughputRps).toBeCloseTo(3 / 30, 12);
 });

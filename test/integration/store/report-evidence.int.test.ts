@@ -7,7 +7,7 @@ import { loadMigrationFiles } from '../../../src/store/migration-plan';
 import {
   batchTimes,
   CACHE_VERSION_ATTRIBUTE,
-  firstMinute,
+  minutesWithRequests,
   PROMPT_HASH_ATTRIBUTE,
   peakMinuteRequests,
   requestMix,
@@ -144,9 +144,9 @@ it('finds the busiest minute and the versions in order of first use', async () =
   expect(await peakMinuteRequests(store, 'chimera', WINDOW)).toBe(8);
   expect(await versionsSeen(store, 'chimera', WINDOW)).toEqual(['v1', 'v2']);
   expect(await peakMinuteRequests(store, 'nobody', WINDOW)).toBe(0);
-  expect(await firstMinute(store, 'chimera', WINDOW)).toBe(M0);
-  expect(await firstMinute(store, 'chimera', { fromMs: M0 + MINUTE, toMs: WINDOW.toMs })).toBe(
-    M0 + MINUTE,
-  );
-  expect(await firstMinute(store, 'nobody', WINDOW)).toBeNull();
+  expect(await minutesWithRequests(store, 'chimera', WINDOW)).toBe(2);
+  expect(
+    await minutesWithRequests(store, 'chimera', { fromMs: M0 + MINUTE, toMs: WINDOW.toMs }),
+  ).toBe(1);
+  expect(await minutesWithRequests(store, 'nobody', WINDOW)).toBe(0);
 });

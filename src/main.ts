@@ -318,7 +318,9 @@ function addSimulateCommand(program: Command): void {
       new Option(
         '--backfill <duration>',
         'instead: write this much history, ending now, into the store',
-      ).argParser(parseSimulateDuration),
+      )
+        .argParser(parseSimulateDuration)
+        .conflicts(['target', 'duration', 'sidecarUrl']),
     )
     .addOption(
       new Option('--rps <n>', "offered requests/s (default: the scenario's)").argParser(

@@ -1,10 +1,13 @@
 // `insightagent report`: the insight report of one model, on the store itself or through a
 // running server (INSIGHTAGENT_URL, or the local `serve` that owns the embedded store).
 import { systemClock } from '../clock';
+import { AppError } from '../errors';
 import { createModelStats } from '../model-stats/service';
 import { renderInsight } from '../report/render';
 import type { ReportFormat } from '../report/request';
 import { createInsightReports } from '../report/service';
+import { loadMigrationFiles } from '../store/migration-plan';
+import { checkReadiness } from '../store/readiness';
 import { loadConfig } from './load-config';
 import { callRemote, configuredRemote, openStoreOrLocal, type Remote } from './remote';
 
@@ -35,6 +38,14 @@ export async function runReportCommand(
   }
   const { store } = opened;
   try {
+    // A store without the schema holds nothing to report on: say so, not the engine's error.
+    const readiness = await checkReadiness(store, loadMigrationFiles());
+    if (!readiness.ready)
+      throw new AppError(
+        'store_not_ready',
+        503,
+        `nothing to report on yet: the store's schema is not current (${readiness.checks.migrations}; store ${readiness.checks.store}); start \`insightagent serve\` or run \`insightagent migrate\``,
+      );
     const service = createInsightReports({
       store,
       stats: createModelStats(store, systemClock),

@@ -12,6 +12,7 @@ import { z } from 'zod';
 import { formatIssues } from '../config/issues';
 import { ConfigError } from '../errors';
 import { DEVICE_PROFILES } from '../sidecar/backends/emulated';
+import { DEFAULT_THRESHOLDS } from '../slo/defaults';
 import type { DeviceProfileEvidence } from './evidence';
 
 /** The config key that applies to every model without an entry of its own. */
@@ -132,40 +133,42 @@ export function dailyChannelFor(config: ReportsConfig, model: string): string | 
 }
 
 /**
- * The targets of every model when the configuration has no `reports:` entries: those of the
- * default SLOs (src/slo/defaults.ts) — throughput >= 10 requests/s, TTFT p95 <= 800 ms,
- * accuracy >= 0.85, coherence >= 0.90 — and TTFT mean <= 800 ms.
+ * The targets every model starts from: the default SLOs' thresholds (src/slo/defaults.ts) —
+ * throughput >= 10 requests/s, TTFT p95 <= 800 ms, accuracy >= 0.85, coherence >= 0.90 — and
+ * TTFT mean <= 800 ms. `*` and then the model's own entry override them target by target.
  */
-export const DEFAULT_REPORTS: ReportsConfig = {
-  [EVERY_MODEL]: {
-    targets: {
-      throughput_rps: 10,
-      ttft_mean_ms: 800,
-      ttft_p95_ms: 800,
-      accuracy: 0.85,
-      coherence: 0.9,
-    },
-    max_in_flight: 1,
-  },
+export const DEFAULT_TARGETS: ModelReportSettings['targets'] = {
+  throughputRps: DEFAULT_THRESHOLDS.throughputRps,
+  ttftMeanMs: DEFAULT_THRESHOLDS.ttftP95Ms,
+  ttftP95Ms: DEFAULT_THRESHOLDS.ttftP95Ms,
+  accuracy: DEFAULT_THRESHOLDS.accuracy,
+  coherence: DEFAULT_THRESHOLDS.coherence,
 };
 
-/** Returns the settings of `model`: its own entry, else `*`, else no targets and no profile. */
+/**
+ * Returns the settings of `model`: targets from the defaults, then `*`, then its own entry, each
+ * target overriding the one before; device, in-flight and daily post from its own entry, else `*`.
+ */
 export function reportSettingsFor(config: ReportsConfig, model: string): ModelReportSettings {
-  const entries = Object.keys(config).length === 0 ? DEFAULT_REPORTS : config;
-  const entry = entries[model] ?? entries[EVERY_MODEL];
-  const key = entries[model] === undefined ? EVERY_MODEL : model;
-  if (entry === undefined) return { targets: {}, profile: null, inFlight: 1 };
-  const t = entry.targets;
+  const own = config[model];
+  const every = config[EVERY_MODEL];
+  const entry = own ?? every;
+  const key = own === undefined ? EVERY_MODEL : model;
   return {
-    targets: {
-      ...(t.throughput_rps === undefined ? {} : { throughputRps: t.throughput_rps }),
-      ...(t.ttft_mean_ms === undefined ? {} : { ttftMeanMs: t.ttft_mean_ms }),
-      ...(t.ttft_p95_ms === undefined ? {} : { ttftP95Ms: t.ttft_p95_ms }),
-      ...(t.accuracy === undefined ? {} : { accuracy: t.accuracy }),
-      ...(t.coherence === undefined ? {} : { coherence: t.coherence }),
-    },
-    profile: profileOf(entry.device, `reports.${key}.device`),
-    inFlight: entry.max_in_flight,
+    targets: { ...DEFAULT_TARGETS, ...targetsOf(every), ...targetsOf(own) },
+    profile: profileOf(entry?.device, `reports.${key}.device`),
+    inFlight: entry?.max_in_flight ?? 1,
+  };
+}
+
+function targetsOf(entry: ReportsConfig[string] | undefined): ModelReportSettings['targets'] {
+  const t = entry?.targets ?? {};
+  return {
+    ...(t.throughput_rps === undefined ? {} : { throughputRps: t.throughput_rps }),
+    ...(t.ttft_mean_ms === undefined ? {} : { ttftMeanMs: t.ttft_mean_ms }),
+    ...(t.ttft_p95_ms === undefined ? {} : { ttftP95Ms: t.ttft_p95_ms }),
+    ...(t.accuracy === undefined ? {} : { accuracy: t.accuracy }),
+    ...(t.coherence === undefined ? {} : { coherence: t.coherence }),
   };
 }
 

@@ -17,7 +17,8 @@ export const MAX_REPORT_WINDOW_MS = 31 * 86_400_000;
 /** Returns the milliseconds of a window such as 30m, 1h, 24h or 7d, or an error text. */
 export function parseReportWindow(text: string): { ms: number } | { error: string } {
   const expected = 'expected whole minutes such as 30m, 1h, 24h or 7d, at most 31d';
-  const step = parseStep(text);
+  // A unit is required: a bare number would be seconds, which nobody means by a window.
+  const step = /[smhd]$/.test(text) ? parseStep(text) : { error: 'no unit' };
   if ('error' in step) return { error: `${expected}, got "${text}"` };
   const ms = step.seconds * 1000;
   if (ms > MAX_REPORT_WINDOW_MS) return { error: `${expected}, got "${text}"` };

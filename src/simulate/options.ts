@@ -7,7 +7,8 @@ export const MAX_SIMULATE_MS = 31 * 86_400_000;
 /** Returns the milliseconds of 30m, 1h, 24h, 7d (whole minutes, at most 31d), or an error text. */
 export function parseDuration(text: string): { ms: number } | { error: string } {
   const expected = 'expected whole minutes such as 10m, 1h, 24h or 7d, at most 31d';
-  const step = parseStep(text);
+  // A unit is required: a bare number would be seconds, which nobody means by a duration.
+  const step = /[smhd]$/.test(text) ? parseStep(text) : { error: 'no unit' };
   if ('error' in step || step.seconds * 1000 > MAX_SIMULATE_MS)
     return { error: `${expected}, got "${text}"` };
   return { ms: step.seconds * 1000 };

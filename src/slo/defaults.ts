@@ -5,6 +5,14 @@ import { defaultMinEvents, type Sli, type SloSpec } from './spec';
 /** Objective of the default SLOs: 99 % of events, or of slices. */
 export const DEFAULT_OBJECTIVE = 0.99;
 
+/** The thresholds of the default SLOs (the insight report's default targets are these too). */
+export const DEFAULT_THRESHOLDS = {
+  ttftP95Ms: 800,
+  throughputRps: 10,
+  accuracy: 0.85,
+  coherence: 0.9,
+} as const;
+
 /**
  * Returns the default SLOs of `model` (a model name, or '*' for every model seen).
  * The per-slice ones judge 1-minute slices for request metrics and 5-minute slices for score
@@ -40,22 +48,22 @@ export function defaultSlos(model: string): SloSpec[] {
     slo(
       'ttft_p95',
       'TTFT p95 at most 800 ms in 99 % of minutes',
-      slice('ttft_p95_ms', '<=', 800, 1),
+      slice('ttft_p95_ms', '<=', DEFAULT_THRESHOLDS.ttftP95Ms, 1),
     ),
     slo(
       'throughput',
       'At least 10 requests/s in 99 % of minutes',
-      slice('throughput_rps', '>=', 10, 1),
+      slice('throughput_rps', '>=', DEFAULT_THRESHOLDS.throughputRps, 1),
     ),
     slo(
       'accuracy',
       'Mean accuracy at least 0.85 in 99 % of 5-minute slices',
-      slice('score_mean', '>=', 0.85, 5, 'accuracy'),
+      slice('score_mean', '>=', DEFAULT_THRESHOLDS.accuracy, 5, 'accuracy'),
     ),
     slo(
       'coherence',
       'Mean coherence at least 0.90 in 99 % of 5-minute slices',
-      slice('score_mean', '>=', 0.9, 5, 'coherence'),
+      slice('score_mean', '>=', DEFAULT_THRESHOLDS.coherence, 5, 'coherence'),
     ),
     slo('availability', '99 % of requests without error', { kind: 'availability' }),
   ];

@@ -17,9 +17,16 @@ reports:
     max_in_flight: 2
 `);
 
-  it("reads a model's targets and a named device profile", () => {
+  it('reads a model\'s targets over the defaults and "*", and a named device profile', () => {
     expect(reportSettingsFor(config, 'chimera')).toEqual({
-      targets: { throughputRps: 10, ttftMeanMs: 800, accuracy: 0.85 },
+      // Its own throughput, TTFT mean and accuracy; p95 and coherence from the defaults.
+      targets: {
+        throughputRps: 10,
+        ttftMeanMs: 800,
+        ttftP95Ms: 800,
+        accuracy: 0.85,
+        coherence: 0.9,
+      },
       profile: {
         fixedMs: 180,
         perItemMs: 16,
@@ -31,7 +38,13 @@ reports:
 
   it('falls back to the "*" entry for a model without its own', () => {
     expect(reportSettingsFor(config, 'other')).toEqual({
-      targets: { ttftMeanMs: 1500 },
+      targets: {
+        throughputRps: 10,
+        ttftMeanMs: 1500,
+        ttftP95Ms: 800,
+        accuracy: 0.85,
+        coherence: 0.9,
+      },
       profile: { fixedMs: 40, perItemMs: 5, source: 'config reports.*.device' },
       inFlight: 2,
     });
@@ -51,9 +64,18 @@ reports:
     });
   });
 
-  it('has no targets for a model the section does not name, without a "*" entry', () => {
-    expect(reportSettingsFor(parse('reports:\n  other: {}'), 'chimera')).toEqual({
-      targets: {},
+  it('gives a model the section does not name the defaults (a daily post alone drops none)', () => {
+    const daily = parse(
+      'reports:\n  other: { targets: { ttft_mean_ms: 100 } }\n  "*": { daily: { channel: x } }',
+    );
+    expect(reportSettingsFor(daily, 'chimera')).toEqual({
+      targets: {
+        throughputRps: 10,
+        ttftMeanMs: 800,
+        ttftP95Ms: 800,
+        accuracy: 0.85,
+        coherence: 0.9,
+      },
       profile: null,
       inFlight: 1,
     });

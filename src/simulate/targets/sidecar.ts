@@ -1,8 +1,10 @@
 // The `sidecar` target: each request of the scenario goes to the real sidecar as an application
-// sends it (POST /v1/completions, x-request-type), at its arrival time, without waiting for earlier
-// answers. The sidecar batches, queues, refuses and reports each request's span itself; for each
+// sends it (POST /v1/completions, x-request-type, streamed as a chat UI streams: the sidecar then
+// measures TTFT at the first token, as the scenario's model of it does), at its arrival time,
+// without waiting for earlier answers. The sidecar batches, queues, refuses and reports each request's span itself; for each
 // answer the simulator, as an evaluation pipeline, posts the coherence score at once and the
 // correctness label after its delay, both linked by response_id = the answer's id.
+import { createParser } from 'eventsource-parser';
 import { answerTruths } from '../answers';
 import { DRAIN_MS, type LiveContext, sleep, waitTurn } from '../live-context';
 import { SIMULATED_SERVICE } from '../rows';
@@ -15,7 +17,10 @@ export type SidecarReply =
   | { kind: 'refused'; status: number }
   | { kind: 'failed'; error: unknown };
 
-/** Sends one request to the sidecar at `url` and returns its reply (never throws). */
+/**
+ * Sends one streamed request to the sidecar at `url` and returns its reply once the stream ends
+ * with `data: [DONE]` (never throws).
+ */
 export async function sendCompletion(
   url: string,
   request: SimulatedRequest,
@@ -29,13 +34,27 @@ export async function sendCompletion(
         model: request.model,
         prompt: request.prompt,
         max_tokens: request.maxTokens,
+        stream: true,
       }),
       signal,
     });
-    const text = await res.text();
-    if (res.status !== 200) return { kind: 'refused', status: res.status };
-    const id = (JSON.parse(text) as { id?: unknown }).id;
-    if (typeof id !== 'string') return { kind: 'failed', error: new Error('answer without id') };
+    if (res.status !== 200) {
+      await res.arrayBuffer();
+      return { kind: 'refused', status: res.status };
+    }
+    let id: string | undefined;
+    let done = false;
+    const parser = createParser({
+      onEvent: (event) => {
+        if (event.data === '[DONE]') done = true;
+        else id ??= (JSON.parse(event.data) as { id?: string }).id;
+      },
+    });
+    const decoder = new TextDecoder();
+    for await (const chunk of res.body ?? [])
+      parser.feed(decoder.decode(chunk as Uint8Array, { stream: true }));
+    if (!done) return { kind: 'failed', error: new Error('stream ended without [DONE]') };
+    if (id === undefined) return { kind: 'failed', error: new Error('answer without id') };
     return { kind: 'answered', id };
   } catch (error) {
     return { kind: 'failed', error };

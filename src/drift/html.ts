@@ -3,29 +3,13 @@
 // same bins as an inline SVG bar chart. No script, no external asset; every string that comes
 // from data is escaped. Written by hand: a template engine or chart library would be the only
 // dependency of one page. Pure.
+import { escapeHtml, formatFigure, htmlPage } from '../render/html';
 import type { ReportJson } from './report-json';
 
 type Feature = ReportJson['features'][number];
 
-const ESCAPES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-
-/** Returns `text` safe inside HTML or SVG text and attribute values. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ESCAPES[c] as string);
-}
-
-/** Returns a figure as a report shows it: 4 significant digits, tiny p-values in exponent form. */
-export function formatFigure(x: number | null | undefined): string {
-  if (x === null || x === undefined || Number.isNaN(x)) return '—';
-  if (x !== 0 && Math.abs(x) < 1e-4) return x.toExponential(2);
-  return String(Number(x.toPrecision(4)));
-}
+// Shared with the insight report; re-exported for the drift modules that import them from here.
+export { escapeHtml, formatFigure };
 
 const STATUS_TEXT: Record<Feature['status'], string> = {
   ok: 'ok',
@@ -60,16 +44,7 @@ export function renderDriftHtml(report: ReportJson): string {
     ? `Dataset drift detected: ${report.drifted} of ${report.judged} features drifted (share ${formatFigure(report.drift_share)} ≥ ${formatFigure(report.share_threshold)})`
     : `No dataset drift: ${report.drifted} of ${report.judged} features drifted (share ${formatFigure(report.drift_share)} < ${formatFigure(report.share_threshold)})`;
   const title = `Drift report: ${report.model}, ${report.current.from} – ${report.current.to}`;
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${e(title)}</title>
-<style>${STYLE}</style>
-</head>
-<body>
-<h1>Drift report: ${e(report.model)}${report.model_version !== '' ? ` <small>(version ${e(report.model_version)})</small>` : ''}</h1>
+  const body = `<h1>Drift report: ${e(report.model)}${report.model_version !== '' ? ` <small>(version ${e(report.model_version)})</small>` : ''}</h1>
 <p class="meta">Current window: <strong>${e(report.current.from)} – ${e(report.current.to)}</strong></p>
 <p class="meta">Reference: <strong>${e(ref.description)}</strong> (profile ${e(ref.profile_id)}, ${e(refWindow)})</p>
 <p class="meta">Monitor ${e(report.monitor)} · report ${e(report.id)} · created ${e(report.created_at)}${report.correction === 'none' ? '' : ` · p-values corrected (${e(report.correction)})`}</p>
@@ -80,10 +55,8 @@ export function renderDriftHtml(report: ReportJson): string {
 ${report.features.map(featureRow).join('\n')}
 </tbody>
 </table>
-${report.features.map(featureSection).join('\n')}
-</body>
-</html>
-`;
+${report.features.map(featureSection).join('\n')}`;
+  return `${htmlPage(title, STYLE, body)}\n`;
 }
 
 function featureRow(f: Feature, i: number): string {

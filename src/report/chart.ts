@@ -1,7 +1,7 @@
 // A small inline-SVG line chart for the insight page: lines over the window's steps on one scale
 // from zero, a gap where a step has no value, a dashed line for a target. Written by hand like the
 // drift page's histograms: a chart library would be the page's only dependency. Pure.
-import { escapeHtml, formatFigure } from '../drift/html';
+import { escapeHtml, formatFigure } from '../render/html';
 
 /** One line of a chart. */
 export interface ChartLine {

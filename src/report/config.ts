@@ -12,7 +12,7 @@ import { z } from 'zod';
 import { formatIssues } from '../config/issues';
 import { ConfigError } from '../errors';
 import { DEVICE_PROFILES } from '../sidecar/backends/emulated';
-import { DEFAULT_THRESHOLDS } from '../slo/defaults';
+import { DEFAULT_THRESHOLDS } from '../slo/default-thresholds';
 import type { DeviceProfileEvidence } from './evidence';
 
 /** The config key that applies to every model without an entry of its own. */

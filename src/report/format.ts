@@ -1,5 +1,5 @@
 // How the report's prose and tables write numbers: one style for Markdown, Slack and HTML. Pure.
-import { formatFigure } from '../drift/html';
+import { formatFigure } from '../render/html';
 import type { SummaryMetric, Verdict } from './summary';
 
 /** Returns `ms` in seconds (2 decimals) when `scaleMs` (default `ms`) reaches a second, else in ms. */

@@ -1,7 +1,7 @@
 // The insight report as one standalone HTML page: the summary table, the recommendations, the risk
 // table, and inline-SVG charts of the window (offered against served throughput, TTFT mean against
 // its target). No script, no external asset; every string from data is escaped. Pure.
-import { escapeHtml } from '../drift/html';
+import { escapeHtml, htmlPage } from '../render/html';
 import { lineChartSvg } from './chart';
 import {
   figureText,
@@ -42,16 +42,7 @@ export function renderInsightHtml(report: InsightReport): string {
   const e = escapeHtml;
   const { summary } = report;
   const title = `Insight report: ${report.model}, ${timeText(report.window.fromMs)} – ${timeText(report.window.toMs)}`;
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${e(title)}</title>
-<style>${STYLE}</style>
-</head>
-<body>
-<h1>Insight report: ${e(report.model)}</h1>
+  const body = `<h1>Insight report: ${e(report.model)}</h1>
 <p class="meta">Window <strong>${timeText(report.window.fromMs)} – ${timeText(report.window.toMs)}</strong> · versions ${e(report.versions.join(', ') || 'none')} · generated ${timeText(report.generatedAtMs)}</p>
 <h2 id="summary">Executive summary</h2>
 <p class="summary">${e(summary.paragraph)}</p>
@@ -85,10 +76,8 @@ ${report.recommendations.length === 0 ? '<p>None: nothing in this window’s evi
 <tbody>
 ${report.risks.map(riskRow).join('\n')}
 </tbody>
-</table>
-</body>
-</html>
-`;
+</table>`;
+  return `${htmlPage(title, STYLE, body)}\n`;
 }
 
 function recommendation(r: Recommendation): string {

@@ -1,17 +1,10 @@
 // The SLOs every model seen gets when the configuration has none (issue 4): TTFT p95 <= 800 ms,
 // throughput >= 10 rps, accuracy >= 0.85, coherence >= 0.90, availability 99 %.
+import { DEFAULT_THRESHOLDS } from './default-thresholds';
 import { defaultMinEvents, type Sli, type SloSpec } from './spec';
 
 /** Objective of the default SLOs: 99 % of events, or of slices. */
 export const DEFAULT_OBJECTIVE = 0.99;
-
-/** The thresholds of the default SLOs (the insight report's default targets are these too). */
-export const DEFAULT_THRESHOLDS = {
-  ttftP95Ms: 800,
-  throughputRps: 10,
-  accuracy: 0.85,
-  coherence: 0.9,
-} as const;
 
 /**
  * Returns the default SLOs of `model` (a model name, or '*' for every model seen).

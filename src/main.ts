@@ -151,9 +151,16 @@ export function buildProgram(): Command {
     .command('migrate')
     .description('Apply pending migrations/ to the store (serve also does this on start).')
     .option('--dry-run', 'print the statements that would run and change nothing', false)
-    .action(async (opts: { dryRun: boolean }) => {
+    .option(
+      '--with <set...>',
+      'also apply an optional migration set: clickhouseexporter (views over the Collector exporter tables)',
+    )
+    .option('--otel-database <name>', "the clickhouseexporter's database", 'otel')
+    .option('--otel-traces-table <name>', "the clickhouseexporter's traces table", 'otel_traces')
+    .option('--otel-logs-table <name>', "the clickhouseexporter's logs table", 'otel_logs')
+    .action(async (opts: import('./cli/migrate').MigrateOptions) => {
       const { runMigrate } = load<typeof import('./cli/migrate')>('./cli/migrate');
-      await runMigrate({ dryRun: opts.dryRun }, process.env, process.stdout);
+      await runMigrate(opts, process.env, process.stdout);
     });
 
   const slo = program.command('slo').description('Service level objectives.');

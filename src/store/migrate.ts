@@ -79,7 +79,13 @@ export async function migrate(
     const statements = renderMigration(file, target);
     for (const sql of statements) {
       result.statements.push({ file: file.name, sql });
-      if (!options.dryRun) await store.command({ tag: 'migrations.apply', sql });
+      if (!options.dryRun) {
+        await store.command({
+          tag: 'migrations.apply',
+          sql,
+          ...(file.params === undefined ? {} : { params: file.params }),
+        });
+      }
     }
     if (options.dryRun) continue;
     await store.command({

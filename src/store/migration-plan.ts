@@ -11,6 +11,8 @@ export interface MigrationFile {
   name: string;
   checksum: string;
   statements: string[];
+  /** Values bound to the file's own parameters (optional migrations: the exporter's tables). */
+  params?: Record<string, string>;
 }
 
 /** A row of schema_migrations. */
@@ -43,6 +45,12 @@ const FILE_NAME = /^(\d{4})_([a-z0-9_]+)\.sql$/;
 
 /** The migrations shipped with this build. */
 export const MIGRATIONS_DIR = join(__dirname, '..', '..', 'migrations');
+
+/** Optional migration sets, applied only when asked for (`migrate --with <name>`). */
+export const OPTIONAL_MIGRATIONS_DIR = join(MIGRATIONS_DIR, 'optional');
+
+/** Optional migrations are numbered from here; the default set stays below. */
+export const FIRST_OPTIONAL_VERSION = 9000;
 
 /** Returns the SHA-256 of a migration's text; line endings do not count. */
 export function migrationChecksum(text: string): string {
@@ -77,7 +85,35 @@ export function loadMigrationFiles(dir: string = MIGRATIONS_DIR): MigrationFile[
   return files;
 }
 
-/** Compares the files with what the store has applied. */
+/**
+ * Returns the files of optional set `name` (migrations/optional/<name>/) with `params` bound to
+ * each; refuses an unknown set or a file numbered below FIRST_OPTIONAL_VERSION.
+ */
+export function loadOptionalMigrations(
+  name: string,
+  params: Record<string, string>,
+  dir: string = OPTIONAL_MIGRATIONS_DIR,
+): MigrationFile[] {
+  const sets = readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory());
+  if (!sets.some((e) => e.name === name)) {
+    const known = sets.map((e) => e.name).join(', ');
+    throw new MigrationError(`no optional migration set "${name}"; known: ${known}`);
+  }
+  return loadMigrationFiles(join(dir, name)).map((file) => {
+    if (file.version < FIRST_OPTIONAL_VERSION) {
+      throw new MigrationError(
+        `${join(dir, name, file.name)}: optional migrations are numbered from ${FIRST_OPTIONAL_VERSION}`,
+      );
+    }
+    return { ...file, params };
+  });
+}
+
+/**
+ * Compares the files with what the store has applied. An applied optional migration
+ * (version >= FIRST_OPTIONAL_VERSION) that is not among the files was opted into by an earlier
+ * run: it is neither pending nor unknown.
+ */
 export function planMigrations(
   files: readonly MigrationFile[],
   applied: readonly AppliedMigration[],
@@ -92,7 +128,7 @@ export function planMigrations(
     applied: [...applied].sort((a, b) => a.version - b.version),
     pending: files.filter((f) => !byVersion.has(f.version)),
     changed,
-    unknown: applied.filter((a) => !known.has(a.version)),
+    unknown: applied.filter((a) => !known.has(a.version) && a.version < FIRST_OPTIONAL_VERSION),
   };
 }
 

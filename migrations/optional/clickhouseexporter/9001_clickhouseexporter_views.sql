@@ -1,7 +1,7 @@
 -- OPTIONAL (insightagent migrate --with clickhouseexporter): materialized views from the tables
 -- the OpenTelemetry Collector's contrib clickhouseexporter writes (otel_traces, otel_logs) into
 -- inference_requests, evaluations and pending_evaluations, mapping as src/ingest/genai does
--- (docs/telemetry.md; the differences are listed in docs/schema.md). The exporter's database and
+-- (docs/telemetry.md, whose section "Through the clickhouseexporter" lists the differences). The exporter's database and
 -- tables are bound parameters: {otel_db}, {otel_traces}, {otel_logs}. The exporter writes every
 -- attribute as text, so numbers are read with toFloat64OrNull. A value the OTLP path would
 -- refuse its span for leaves its column NULL here: a view cannot refuse a row the Collector wrote.

@@ -23,6 +23,7 @@ import { type SilenceDeps, silenceRoutes } from './routes/silences';
 import { sloRoutes } from './routes/slos';
 import { sqlRoutes } from './routes/sql';
 import { statusRoutes } from './routes/status';
+import { uiRoutes } from './routes/ui';
 
 /** What the API needs from the rest of the service; handlers never reach the store themselves. */
 export interface ApiDeps {
@@ -56,7 +57,7 @@ export interface ApiDeps {
 
 const QUIET = /^\/(healthz|readyz|metrics)(\?|$)/;
 
-/** Returns the REST API: probes and metrics (open), /api/v1 (token scopes), JSON errors. */
+/** Returns the REST API: probes and metrics (open), /api/v1 (token scopes), the web UI at /, JSON errors. */
 export function createApp(deps: ApiDeps): Express {
   const app = express();
   app.disable('x-powered-by');
@@ -86,6 +87,8 @@ export function createApp(deps: ApiDeps): Express {
   if (deps.sql !== undefined) app.use(sqlRoutes(deps.tokens, deps.sql));
   if (deps.drift !== undefined) app.use(driftRoutes(deps.tokens, deps.drift));
   if (deps.reports !== undefined) app.use(reportRoutes(deps.tokens, deps.reports));
+  // The web UI's static files need no token: the data they show comes from /api/v1 with one.
+  app.use(uiRoutes());
   app.use(notFound);
   app.use(errorHandler(deps.log));
   return app;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AppError } from '../errors';
 import { chooseConnection, describeConnection } from '../store/connection';
-import { migrate } from '../store/migrate';
+import { existingTables, migrate } from '../store/migrate';
 import { loadMigrationFiles, loadOptionalMigrations } from '../store/migration-plan';
 import { openStore } from '../store/open';
 import { applyRetention } from '../store/retention';
@@ -54,6 +54,17 @@ export async function runMigrate(
         400,
         'migrate --with: optional migrations are not rendered for a cluster (CLICKHOUSE_CLUSTER) yet',
       );
+    }
+    if (options.with.includes('clickhouseexporter')) {
+      const wanted = [options.otelTracesTable, options.otelLogsTable];
+      const found = await existingTables(store, options.otelDatabase, wanted);
+      const missing = wanted.filter((t) => !found.includes(t));
+      if (missing.length > 0)
+        throw new AppError(
+          'invalid_argument',
+          400,
+          `migrate --with clickhouseexporter: the Collector exporter's tables ${missing.map((t) => `${options.otelDatabase}.${t}`).join(', ')} do not exist in this store; point --otel-database, --otel-traces-table and --otel-logs-table at the tables its clickhouseexporter writes`,
+        );
     }
     // Optional sets come after the default set (their versions start at 9000).
     const files = [

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { Logger } from '../telemetry/logger';
 import { quoteIdentifier } from './cluster-ddl';
 import {
@@ -115,4 +116,20 @@ function createDatabase(store: Store): string[] {
 
 function bootstrapFile(): MigrationFile {
   return { version: 0, name: 'schema_migrations', checksum: '', statements: [SCHEMA_MIGRATIONS] };
+}
+
+/** Returns which of `tables` exist in `database` (for a set that builds on another's tables). */
+export async function existingTables(
+  store: Store,
+  database: string,
+  tables: readonly string[],
+): Promise<string[]> {
+  const rows = await store.query({
+    tag: 'migrations.existing_tables',
+    sql: `SELECT name FROM system.tables
+          WHERE database = {database:String} AND name IN {tables:Array(String)}`,
+    params: { database, tables: [...tables] },
+    schema: z.object({ name: z.string() }),
+  });
+  return rows.map((r) => r.name);
 }

@@ -170,6 +170,7 @@ describe('dashboard files', () => {
         username: 'grafana',
         defaultDatabase: 'insightagent',
       },
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: Grafana's env reference, kept literally
       secureJsonData: { password: '${GRAFANA_CLICKHOUSE_PASSWORD}' },
     });
     const provider = parseYaml(

@@ -330,6 +330,12 @@ function addSimulateCommand(program: Command): void {
         .conflicts(['target', 'duration', 'sidecarUrl']),
     )
     .addOption(
+      new Option(
+        '--force',
+        'backfill even when the window already holds requests of the model (doubles them)',
+      ),
+    )
+    .addOption(
       new Option('--rps <n>', "offered requests/s (default: the scenario's)").argParser(
         parseSimulateRate,
       ),
@@ -352,13 +358,19 @@ function addSimulateCommand(program: Command): void {
         backfill?: number;
         rps?: number;
         seed: number;
+        force?: boolean;
       }) => {
         const named = SCENARIOS[opts.scenario] as Scenario;
         const scenario = opts.rps === undefined ? named : withRate(named, opts.rps);
         const cli = load<typeof import('./cli/simulate')>('./cli/simulate');
         if (opts.backfill !== undefined) {
           await cli.runBackfillCommand(
-            { scenario, durationMs: opts.backfill, seed: opts.seed },
+            {
+              scenario,
+              durationMs: opts.backfill,
+              seed: opts.seed,
+              ...(opts.force === true ? { force: true } : {}),
+            },
             process.env,
             process.stderr,
           );

@@ -10,6 +10,7 @@ import { chooseConnection } from '../store/connection';
 import { migrate } from '../store/migrate';
 import { loadMigrationFiles } from '../store/migration-plan';
 import { openStore } from '../store/open';
+import { minutesWithRequests } from '../store/repositories/report-evidence';
 import { StoreError } from '../store/store';
 import { loadConfig } from './load-config';
 import { configuredRemote, localRemote } from './remote';
@@ -21,6 +22,8 @@ export interface BackfillCommand {
   seed: number;
   /** The end of the history (default now), epoch ms. */
   endMs?: number;
+  /** Write even when the window already holds requests of the model (they would be doubled). */
+  force?: boolean;
 }
 
 /** Writes the history and a summary line; throws a ConfigError when a running serve holds the store. */
@@ -45,6 +48,17 @@ export async function runBackfillCommand(
     await migrate(store, loadMigrationFiles());
     const endMs = command.endMs ?? Date.now();
     const startMs = endMs - command.durationMs;
+    // A second backfill of the same window (a re-run, a restarted compose service) would count
+    // every request twice: it is skipped unless forced.
+    const model = command.scenario.model;
+    const window = { fromMs: startMs, toMs: endMs + 60_000 };
+    if (command.force !== true && (await minutesWithRequests(store, model, window)) > 0) {
+      err.write(
+        `backfill ${command.scenario.name}: skipped, the store already holds ${model} requests in ` +
+          `${new Date(startMs).toISOString()} to ${new Date(endMs).toISOString()} (--force writes anyway)\n`,
+      );
+      return;
+    }
     const started = performance.now();
     const label = `backfill ${command.scenario.name}`;
     let lastLine = 0;

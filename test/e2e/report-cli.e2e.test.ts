@@ -52,6 +52,14 @@ it('simulate --backfill, then report on the store and through a running serve', 
   );
   expect(written.code).toBe(0);
   expect(written.stderr).toMatch(/backfill chimera: 36,000 requests \(\d[\d,]* served\)/);
+  // The same window again would double every request: skipped, saying how to force it.
+  const again = await runCli(
+    ['simulate', '--scenario', 'chimera', '--backfill', '1h'],
+    env,
+    60_000,
+  );
+  expect(again.code).toBe(0);
+  expect(again.stderr).toContain('skipped, the store already holds chimera requests');
 
   const local = await runCli(['report', '--model', 'chimera', '--format', 'json'], env, 30_000);
   expect(local.code).toBe(0);

@@ -50,6 +50,9 @@ export function reportRoutes(tokens: readonly ApiToken[], reports: InsightReport
       ...(query.to === undefined ? {} : { toMs: query.to }),
     });
     const rendered = renderInsight(report, query.format);
+    // The HTML page is static: nothing in it may run or load (it opens on the UI's origin).
+    if (query.format === 'html')
+      res.setHeader('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'");
     res.type(rendered.contentType).send(rendered.body);
   });
   return router;

@@ -14,8 +14,17 @@ const logout = document.getElementById('logout');
 let timer;
 let current;
 
+// A hash that does not decode (e.g. #/model/%E0) is the overview, not a blank page.
+function decode(part) {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return '';
+  }
+}
+
 function pageFor(hash) {
-  const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
+  const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decode);
   if (parts[0] === 'model' && parts[1]) {
     if (parts[2] === 'drift' && parts[3]) return reportPage(root, parts[1], 'drift', parts[3]);
     if (parts[2] === 'insight') return reportPage(root, parts[1], 'insight');

@@ -5,7 +5,7 @@ import { lineChart } from './charts.js';
 import { h, table } from './dom.js';
 import { columns, formatTime, formatValue, servedSeries } from './format.js';
 import { loadKpis, renderKpis } from './kpis.js';
-import { reportHtmlPath } from './report-view.js';
+import { openReportLink, reportHtmlPath } from './report-view.js';
 
 // Each chart: its title, unit, and the timeseries metrics it draws (served_rps is derived).
 const CHARTS = [
@@ -138,7 +138,7 @@ function insightSection(model, report) {
       {},
       h('a', { href: `#/model/${encodeURIComponent(model)}/insight` }, 'the full report'),
       ' · ',
-      h('a', { href: reportHtmlPath(model, 'insight'), target: '_blank', rel: 'noopener' }, 'HTML'),
+      openReportLink(reportHtmlPath(model, 'insight'), 'HTML'),
     ),
   ];
 }

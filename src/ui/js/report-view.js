@@ -9,6 +9,27 @@ export function reportHtmlPath(model, kind, id) {
     : apiPath(['reports', 'insight'], { model, format: 'html' });
 }
 
+/**
+ * Returns a link that opens the report's HTML in a new tab. It is fetched with the token first
+ * (a plain link sends none, and token auth would answer 401) and opened as a blob.
+ */
+export function openReportLink(path, text) {
+  return h(
+    'a',
+    {
+      href: '#',
+      onclick: async (event) => {
+        event.preventDefault();
+        const html = await getText(path);
+        const url = URL.createObjectURL(new Blob([html], { type: 'text/html' }));
+        window.open(url, '_blank', 'noopener');
+        setTimeout(() => URL.revokeObjectURL(url), 60_000);
+      },
+    },
+    text,
+  );
+}
+
 /** Returns the report page in `root`: the report's own HTML in an iframe that may run nothing. */
 export function reportPage(root, model, kind, id) {
   const path = reportHtmlPath(model, kind, id);
@@ -20,7 +41,7 @@ export function reportPage(root, model, kind, id) {
       {},
       h('a', { href: `#/model/${encodeURIComponent(model)}` }, `← ${model}`),
       ' · ',
-      h('a', { href: path, target: '_blank', rel: 'noopener' }, 'open on its own'),
+      openReportLink(path, 'open on its own'),
     ),
     frame,
   );

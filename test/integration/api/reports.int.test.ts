@@ -100,6 +100,9 @@ it('answers Markdown and a standalone HTML page', async () => {
   expect(markdown).toMatch(/Risk/i);
   const html = await get('?model=chimera&format=html');
   expect(html.headers.get('content-type')).toBe('text/html; charset=utf-8');
+  expect(html.headers.get('content-security-policy')).toBe(
+    "default-src 'none'; style-src 'unsafe-inline'",
+  );
   expect(await html.text()).toMatch(/^<!DOCTYPE html>/i);
 });
 

@@ -8,6 +8,7 @@ import type { SloStatus } from '../store/repositories/slo-status';
 import type { SqlRunner } from '../store/repositories/sql';
 import type { Logger } from '../telemetry/logger';
 import type { Metrics } from '../telemetry/metrics';
+import { loggedUrl } from './log-url';
 import { errorHandler, notFound } from './middleware/errors';
 import { requestMetrics } from './middleware/request-metrics';
 import { alertRoutes, type ListAlerts } from './routes/alerts';
@@ -66,7 +67,10 @@ export function createApp(deps: ApiDeps): Express {
       logger: deps.log,
       autoLogging: { ignore: (req) => QUIET.test(req.url ?? '') },
       serializers: {
-        req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url }),
+        req: (req: { method: string; url: string }) => ({
+          method: req.method,
+          url: loggedUrl(req.url),
+        }),
         res: (res: { statusCode: number }) => ({ status: res.statusCode }),
       },
     }),

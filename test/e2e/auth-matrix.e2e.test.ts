@@ -4,16 +4,7 @@
 // scope in this table fails the test instead of going unchecked.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort } from '../helpers/net';
-import {
-  cleanEnv,
-  killAll,
-  removeTempDirs,
-  startCli,
-  stop,
-  tempDir,
-  waitForHttp,
-} from '../helpers/spawn-cli';
+import { killAll, removeTempDirs, startServe, stop } from '../helpers/spawn-cli';
 
 type Scope = 'read' | 'ingest' | 'admin';
 const TOKENS: Record<Scope, string> = {
@@ -70,21 +61,11 @@ it('names every route the code defines', () => {
 });
 
 it('every route: 401 without or with a bad token, 403 with the wrong scope, passes with its own', async () => {
-  const api = await freePort();
-  let otlp = await freePort();
-  while (otlp === api) otlp = await freePort();
-  const cli = startCli(
-    ['serve'],
-    cleanEnv({
-      INSIGHTAGENT_DATA_DIR: await tempDir('auth-matrix'),
-      INSIGHTAGENT_API_PORT: String(api),
-      INSIGHTAGENT_OTLP_PORT: String(otlp),
+  const { cli, apiBase: base } = await startServe('auth-matrix', {
+    env: {
       INSIGHTAGENT_TOKENS: `r:${TOKENS.read}:read,i:${TOKENS.ingest}:ingest,a:${TOKENS.admin}:admin`,
-      LOG_LEVEL: 'warn',
-    }),
-  );
-  const base = `http://127.0.0.1:${api}`;
-  await waitForHttp(cli, `${base}/readyz`, { timeoutMs: 30_000 });
+    },
+  });
   const call = (method: string, path: string, token?: string) =>
     fetch(`${base}${path.replace(/:(\w+)/g, '$1')}`, {
       method,

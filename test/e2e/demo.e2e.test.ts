@@ -1,17 +1,4 @@
-// `npm start` is `insightagent serve --demo`: a real serve process with an hour of chimera history,
-// a sidecar and live chimera traffic. Within seconds the report of the last hour says what the
-// scenario says (half of 10 requests/s served, TTFT over 0.8 s, batching advised); live requests
-// keep arriving through the sidecar; SIGTERM stops it all cleanly.
-import { freePort } from '../helpers/net';
-import {
-  cleanEnv,
-  killAll,
-  removeTempDirs,
-  startCli,
-  stop,
-  tempDir,
-  waitForHttp,
-} from '../helpers/spawn-cli';
+import { killAll, removeTempDirs, startServe, stop } from '../helpers/spawn-cli';
 
 afterAll(async () => {
   await killAll();
@@ -25,20 +12,9 @@ interface ReportJson {
 }
 
 it('serve --demo: a meaningful report at once, live traffic through the sidecar, a clean stop', async () => {
-  const api = await freePort();
-  let otlp = await freePort();
-  while (otlp === api) otlp = await freePort();
-  const cli = startCli(
-    ['serve', '--demo'],
-    cleanEnv({
-      INSIGHTAGENT_DATA_DIR: await tempDir('demo'),
-      INSIGHTAGENT_API_PORT: String(api),
-      INSIGHTAGENT_OTLP_PORT: String(otlp),
-      LOG_LEVEL: 'warn',
-    }),
-  );
-  const base = `http://127.0.0.1:${api}`;
-  const startedMs = await waitForHttp(cli, `${base}/readyz`, { timeoutMs: 30_000 });
+  const started = performance.now();
+  const { cli, apiBase: base } = await startServe('demo', { args: ['serve', '--demo'] });
+  const startedMs = Math.round(performance.now() - started);
   // The demo prints where to look once its traffic runs.
   const deadline = Date.now() + 30_000;
   while (!cli.stdout().includes('insightagent demo:') && Date.now() < deadline)

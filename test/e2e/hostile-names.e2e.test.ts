@@ -3,16 +3,7 @@
 // every read API answers them (200) with the name intact — no query breaks, nothing is refused
 // for its name, nothing answers 500.
 import { span, tracesRequest } from '../helpers/genai-otlp';
-import { freePort } from '../helpers/net';
-import {
-  cleanEnv,
-  killAll,
-  removeTempDirs,
-  startCli,
-  stop,
-  tempDir,
-  waitForHttp,
-} from '../helpers/spawn-cli';
+import { killAll, removeTempDirs, startServe, stop } from '../helpers/spawn-cli';
 
 const NAMES = [
   "o'brien",
@@ -32,20 +23,7 @@ afterAll(async () => {
 });
 
 it('stores and reports every hostile name, and answers every read API for it', async () => {
-  const api = await freePort();
-  let otlp = await freePort();
-  while (otlp === api) otlp = await freePort();
-  const cli = startCli(
-    ['serve'],
-    cleanEnv({
-      INSIGHTAGENT_DATA_DIR: await tempDir('hostile-names'),
-      INSIGHTAGENT_API_PORT: String(api),
-      INSIGHTAGENT_OTLP_PORT: String(otlp),
-      LOG_LEVEL: 'warn',
-    }),
-  );
-  const base = `http://127.0.0.1:${api}`;
-  await waitForHttp(cli, `${base}/readyz`, { timeoutMs: 30_000 });
+  const { cli, apiBase: base, otlpBase } = await startServe('hostile-names');
 
   const now = Date.now();
   const spans = NAMES.flatMap((model, m) =>
@@ -66,7 +44,7 @@ it('stores and reports every hostile name, and answers every read API for it', a
       ),
     ),
   );
-  const sent = await fetch(`http://127.0.0.1:${otlp}/v1/traces`, {
+  const sent = await fetch(`${otlpBase}/v1/traces`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(tracesRequest(spans)),

@@ -3,16 +3,7 @@
 // route, refused, fed bad bodies and stopped; neither its log nor any answer contains a secret.
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { freePort } from '../helpers/net';
-import {
-  cleanEnv,
-  killAll,
-  removeTempDirs,
-  startCli,
-  stop,
-  tempDir,
-  waitForHttp,
-} from '../helpers/spawn-cli';
+import { killAll, removeTempDirs, startServe, stop, tempDir } from '../helpers/spawn-cli';
 
 const TOKENS = {
   read: 'read-SECRET-tok-0123456789',
@@ -40,22 +31,17 @@ it('no configured secret appears in the log or in any API answer', async () => {
       '',
     ].join('\n'),
   );
-  const api = await freePort();
-  let otlp = await freePort();
-  while (otlp === api) otlp = await freePort();
-  const cli = startCli(
-    ['serve'],
-    cleanEnv({
-      INSIGHTAGENT_DATA_DIR: join(dir, 'data'),
+  const {
+    cli,
+    apiBase: base,
+    otlpBase,
+  } = await startServe('secrets', {
+    env: {
       INSIGHTAGENT_CONFIG: config,
-      INSIGHTAGENT_API_PORT: String(api),
-      INSIGHTAGENT_OTLP_PORT: String(otlp),
       INSIGHTAGENT_TOKENS: `r:${TOKENS.read}:read,i:${TOKENS.ingest}:ingest,a:${TOKENS.admin}:admin`,
       LOG_LEVEL: 'debug',
-    }),
-  );
-  const base = `http://127.0.0.1:${api}`;
-  await waitForHttp(cli, `${base}/readyz`, { timeoutMs: 30_000 });
+    },
+  });
   const answers: string[] = [];
   const call = async (method: string, url: string, token?: string, body?: string) => {
     const res = await fetch(url, {
@@ -87,8 +73,8 @@ it('no configured secret appears in the log or in any API answer', async () => {
   await call('GET', `${base}/api/v1/admin/config`, TOKENS.read);
   await call('GET', `${base}/api/v1/models?token=${TOKENS.read}`);
   await call('POST', `${base}/api/v1/feedback`, TOKENS.ingest, '{"broken":');
-  await call('POST', `http://127.0.0.1:${otlp}/v1/traces`, TOKENS.ingest, '{"resourceSpans": 7}');
-  await call('POST', `http://127.0.0.1:${otlp}/v1/traces`, TOKENS.read, '{}');
+  await call('POST', `${otlpBase}/v1/traces`, TOKENS.ingest, '{"resourceSpans": 7}');
+  await call('POST', `${otlpBase}/v1/traces`, TOKENS.read, '{}');
   await call('POST', `${base}/api/v1/sql`, TOKENS.admin, JSON.stringify({ query: 'SELECT 1' }));
   expect((await stop(cli, 'SIGTERM', 15_000)).code).toBe(0);
 

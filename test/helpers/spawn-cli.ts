@@ -177,22 +177,29 @@ export interface ServeUnderTest {
   otlpBase: string;
 }
 
-/** Starts `insightagent serve` (data in a fresh temp dir named after `name`) and waits for /readyz. */
-export async function startServe(name: string): Promise<ServeUnderTest> {
+/**
+ * Starts `insightagent serve` (data in a fresh temp dir named after `name`) on free loopback ports
+ * and waits for /readyz; `args` replace `serve` (e.g. `serve --demo`), `env` adds variables.
+ */
+export async function startServe(
+  name: string,
+  options: { args?: readonly string[]; env?: Record<string, string | undefined> } = {},
+): Promise<ServeUnderTest> {
   const api = await freePort();
   let otlp = await freePort();
   while (otlp === api) otlp = await freePort();
   const cli = startCli(
-    ['serve'],
+    options.args ?? ['serve'],
     cleanEnv({
       INSIGHTAGENT_DATA_DIR: await tempDir(name),
       INSIGHTAGENT_API_PORT: String(api),
       INSIGHTAGENT_OTLP_PORT: String(otlp),
       LOG_LEVEL: 'warn',
+      ...options.env,
     }),
   );
   const apiBase = `http://127.0.0.1:${api}`;
-  await waitForHttp(cli, `${apiBase}/readyz`, { status: 200, timeoutMs: 20_000 });
+  await waitForHttp(cli, `${apiBase}/readyz`, { status: 200, timeoutMs: 30_000 });
   return { cli, apiBase, otlpBase: `http://127.0.0.1:${otlp}` };
 }
 

@@ -5,7 +5,9 @@
 //   rate: one request every 512/rate seconds (open loop), at most `concurrency` in flight —
 //         acknowledgement latency at a given load.
 // Usage: node -r ./bench/ts-register.js bench/ingest-generator.ts <url> <max|rate> <seconds>
-//        <concurrency> [spans per second]
+//        <concurrency> [spans per second] [refresh seconds]
+// With a refresh period the bodies are rebuilt that often, so span times follow the clock (a
+// long soak); without one they are built once (the throughput benchmark).
 // Prints one JSON line with what it sent and what was acknowledged.
 import { Agent, request } from 'node:http';
 import { encodeExportRequest } from '../src/ingest/otlp';
@@ -64,15 +66,22 @@ function percentile(sorted: readonly number[], q: number): number | null {
 }
 
 async function main(): Promise<void> {
-  const [target, mode, secondsArg, concurrencyArg, rateArg] = process.argv.slice(2);
+  const [target, mode, secondsArg, concurrencyArg, rateArg, refreshArg] = process.argv.slice(2);
   const url = new URL('/v1/traces', target);
   const seconds = Number(secondsArg);
   const concurrency = Number(concurrencyArg);
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
-  const now = Date.now();
-  const bodies = Array.from({ length: DISTINCT_BODIES }, (_, k) =>
-    encodeExportRequest('traces', 'protobuf', genaiTracesRequest(SPANS_PER_REQUEST, now - k)),
-  );
+  const build = (now: number) =>
+    Array.from({ length: DISTINCT_BODIES }, (_, k) =>
+      encodeExportRequest('traces', 'protobuf', genaiTracesRequest(SPANS_PER_REQUEST, now - k)),
+    );
+  let bodies = build(Date.now());
+  const refresh =
+    refreshArg === undefined
+      ? undefined
+      : setInterval(() => {
+          bodies = build(Date.now());
+        }, Number(refreshArg) * 1000);
   const tally: Tally = { sent: 0, acked: 0, statuses: {}, latenciesMs: [], skipped: 0 };
   const started = performance.now();
   const until = started + seconds * 1000;
@@ -103,6 +112,7 @@ async function main(): Promise<void> {
     await Promise.all(inFlight);
   }
   const elapsedS = (performance.now() - started) / 1000;
+  clearInterval(refresh);
   agent.destroy();
   const sorted = [...tally.latenciesMs].sort((a, b) => a - b);
   const round = (v: number | null) => (v === null ? null : Math.round(v * 10) / 10);

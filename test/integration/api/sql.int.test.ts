@@ -1,7 +1,8 @@
 // POST /api/v1/sql over real HTTP on the real embedded store: SELECT rows in the store's database
 // as JSON, CSV and a table; writes refused (by the statement check, and by the session's own
 // readonly = 1 underneath) with nothing changed; SETTINGS cannot lift readonly or the limits;
-// one statement only; rows truncated at the limit; a timeout; admin scope only.
+// one statement only; rows truncated at the limit; a timeout, the memory and answer-size limits;
+// admin scope only.
 import type { Server } from 'node:http';
 import { createApp } from '../../../src/api/app';
 import { closeServer, listen } from '../../../src/api/http-server';
@@ -21,6 +22,7 @@ const READ = 'read-secret-0123456789ab';
 const tokens = parseTokens(`ops:${ADMIN}:admin,grafana:${READ}:read`);
 const MAX_ROWS = 5;
 const MAX_SECONDS = 2;
+const MAX_MEMORY = 64 * 1024 * 1024;
 const NOW = Date.now() - 60_000;
 const ROWS: RequestRow[] = [1, 2, 3].map((i) =>
   requestRow({ ts: tsText(NOW + i), model: i === 3 ? 'other' : 'chimera', latency_ms: 10 * i }),
@@ -41,7 +43,11 @@ beforeAll(async () => {
   });
   runner = openSqlRunner(
     { kind: 'embedded', path: ':memory:', database: store.database },
-    { maxExecutionSeconds: MAX_SECONDS, maxResultRows: MAX_ROWS },
+    {
+      maxExecutionSeconds: MAX_SECONDS,
+      maxResultRows: MAX_ROWS,
+      maxMemoryBytes: MAX_MEMORY,
+    },
   );
   const app = createApp({
     tokens,
@@ -160,6 +166,8 @@ describe('POST /api/v1/sql', () => {
     ['KILL', 'KILL QUERY WHERE 1'],
     ['USE', 'USE system'],
     ['SET', 'SET readonly = 0'],
+    // readonly = 1 lets this one through (test/integration/store/sql-session): the check must not.
+    ['SYSTEM', 'SYSTEM STOP MERGES'],
   ])('refuses %s with read_only and changes nothing', async (keyword, query) => {
     const before = await tables();
     const error = await refused(query);
@@ -253,6 +261,39 @@ describe('POST /api/v1/sql', () => {
     expect(error.code).toBe('query_timeout');
     expect(error.message).toMatch(/^query ran longer than max_execution_time \(2 s\): /);
     expect(performance.now() - started).toBeLessThan(MAX_SECONDS * 1000 + 5_000);
+  });
+
+  it('stops a query past max_memory_usage with memory_limit, and the next query runs', async () => {
+    // 20 million UInt64 in one array: 160 MB, over the 64 MiB limit.
+    const error = await refused('SELECT length(groupArray(number)) AS n FROM numbers(20000000)');
+    expect(error.code).toBe('memory_limit');
+    expect(error.message).toMatch(
+      /^query needed more memory than max_memory_usage \(67108864 bytes\): .*memory limit exceeded/i,
+    );
+    const res = await post({ query: 'SELECT length(groupArray(number)) AS n FROM numbers(1000)' });
+    expect(((await res.json()) as { rows: unknown[] }).rows).toEqual([{ n: '1000' }]);
+  });
+
+  it('stops an answer past max_memory_usage with memory_limit', async () => {
+    // 5 rows of 20 MB (repeat() stops at 1 million): 100 MB of answer, over the 64 MiB limit.
+    const error = await refused(
+      "SELECT arrayStringConcat(arrayMap(i -> repeat('x', 1000000), range(20))) AS s FROM numbers(5)",
+    );
+    expect(error.code).toBe('memory_limit');
+  });
+
+  it('a query after one that failed mid-answer answers its own rows only', async () => {
+    // A row every ~0.3 s, stopped by max_execution_time after several were written out.
+    const error = await refused(
+      'SELECT number FROM numbers(1000000000000) WHERE number % 300000000 = 0',
+    );
+    expect(error.code).toBe('query_timeout');
+    const res = await post({ query: "SELECT 'next' AS a" });
+    expect(await res.json()).toMatchObject({
+      columns: [{ name: 'a', type: 'String' }],
+      rows: [{ a: 'next' }],
+      rowCount: 1,
+    });
   });
 
   it('answers 400 with ClickHouse message for a syntax error and an unknown table', async () => {

@@ -16,7 +16,6 @@ import { randomUUID } from 'node:crypto';
 import type { ChannelConfig } from '../alerts/channels/config';
 import { channelSecrets } from '../alerts/channels/config';
 import { signAttempt } from '../alerts/channels/index';
-import type { Clock } from '../clock';
 import { AppError, errorMessage } from '../errors';
 import {
   findOutboxMessages,
@@ -24,63 +23,26 @@ import {
   isDestinationDisabled,
   type OutboxRow,
   type OutboxStatus,
-  pendingForDestination,
   pendingQueueHeads,
 } from '../store/repositories/outbox';
-import type { Store } from '../store/store';
-import type { Logger } from '../telemetry/logger';
+import type { Outbox, OutboxOptions, OutboxRunSummary } from './api';
 import type { Destination } from './destination';
+import { LateAnswers } from './late-answers';
 import { MESSAGE_ID, type OutboxMessage, type StoredRequest, storedRequest } from './message';
+import { disableDestination, recordChange, type StateChange } from './record';
 import { scrubSecrets } from './redact';
+import type { OutboundRequest } from './request';
 import {
   type AttemptOutcome,
   DEFAULT_RETRY_POLICY,
+  networkFailure,
   nextStep,
   type OutboxRetryPolicy,
 } from './retry-policy';
 import { sendAttempt } from './send';
 
+export type { Outbox, OutboxOptions, OutboxRunSummary } from './api';
 export type { OutboxMessage } from './message';
-
-/** What the outbox needs; everything but store, clock, channels and log has a default. */
-export interface OutboxOptions {
-  store: Store;
-  clock: Clock;
-  channels: (name: string) => ChannelConfig | undefined;
-  /** Other named destinations (retrain targets), looked up when no channel has the name. */
-  destinations?: (name: string) => Destination | undefined;
-  log: Logger;
-  fetch?: typeof fetch;
-  policy?: Partial<OutboxRetryPolicy>;
-  /** Source of jitter in [0, 1). */
-  random?: () => number;
-  /** Per-attempt timeout (10 s). */
-  timeoutMs?: number;
-  /** Pause between loop passes after start() (1 s). */
-  pollMs?: number;
-}
-
-/** What one pass did, by outcome; `deferred` counts messages held back by a rate limit. */
-export interface OutboxRunSummary {
-  attempted: number;
-  delivered: number;
-  retrying: number;
-  failed: number;
-  disabled: number;
-  deferred: number;
-}
-
-/** The outbox: enqueue stores, runOnce delivers what is due, start/stop run the loop. */
-export interface Outbox {
-  /** Stores the message (resolved = durable) and returns its id and status. */
-  enqueue(message: OutboxMessage): Promise<{ id: string; status: OutboxStatus }>;
-  /** Delivers every due message once (serialised with any other pass) and says what happened. */
-  runOnce(): Promise<OutboxRunSummary>;
-  /** Starts the delivery loop (one pass now, then every pollMs); a second call does nothing. */
-  start(): void;
-  /** Stops the loop and waits for the pass in progress; safe to call twice. */
-  stop(): Promise<void>;
-}
 
 const PER_DESTINATION = 20;
 const HEADS_LIMIT = 2000;
@@ -111,6 +73,7 @@ class DurableOutbox implements Outbox {
   private readonly pollMs: number;
   // When each destination was last sent to (this process only: a restart may send once early).
   private readonly lastSent = new Map<string, number>();
+  private readonly late = new LateAnswers();
   private lastCreatedMs = 0;
   private chain: Promise<unknown> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
@@ -195,6 +158,7 @@ class DurableOutbox implements Outbox {
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
     await this.chain;
+    await this.late.close(this.timeoutMs);
   }
 
   // Channels first, then the other named destinations.
@@ -230,6 +194,7 @@ class DurableOutbox implements Outbox {
       disabled: 0,
       deferred: 0,
     };
+    this.late.startPass();
     const heads = await pendingQueueHeads(this.o.store, {
       perDestination: PER_DESTINATION,
       limit: HEADS_LIMIT,
@@ -255,8 +220,13 @@ class DurableOutbox implements Outbox {
   // still pending afterwards, so a later message never overtakes an earlier one.
   private async drain(queue: readonly OutboxRow[], summary: OutboxRunSummary): Promise<void> {
     for (const row of queue) {
+      if (row.nextAttemptAtMs > this.o.clock.now().getTime()) return;
+      // The previous attempt's answer may still come; if it delivered, this one is done.
+      if (await this.late.settle(row.id, this.timeoutMs)) {
+        summary.delivered++;
+        continue;
+      }
       const now = this.o.clock.now().getTime();
-      if (row.nextAttemptAtMs > now) return;
       const request = JSON.parse(row.request) as StoredRequest;
       const last = this.lastSent.get(row.destinationKey);
       if (last !== undefined && now - last < (request.rateLimit?.minIntervalMs ?? 0)) {
@@ -309,14 +279,7 @@ class DurableOutbox implements Outbox {
         row.id,
         at,
       );
-      outcome = await sendAttempt(this.fetchFn, request, {
-        timeoutMs: this.timeoutMs,
-        now: () => clock.now(),
-        secrets,
-      });
-      if (outcome.kind === 'failed' && config.alreadyDelivered?.includes(outcome.statusCode)) {
-        outcome = { kind: 'delivered', statusCode: outcome.statusCode };
-      }
+      outcome = await this.send(row, attempts, request, config);
     } catch (err) {
       // Signing failed (a bad secret slipped past validation): retrying would not help.
       outcome = {
@@ -361,53 +324,63 @@ class DurableOutbox implements Outbox {
     if (step.status === 'delivered') log.info(fields, 'outbox message delivered');
     else if (step.status === 'pending') log.warn(fields, 'outbox attempt failed; will retry');
     else log.error(fields, `outbox message ${step.status}`);
-    if (step.status === 'disabled') await this.disableDestination(row);
+    if (step.status === 'disabled') {
+      await disableDestination(this.o.store, log, row, clock.now().getTime());
+    }
     return step.status;
   }
 
-  private async disableDestination(cause: OutboxRow): Promise<void> {
-    const now = this.o.clock.now().getTime();
-    const pending = await pendingForDestination(this.o.store, cause.destinationKey);
-    const error = `destination disabled: message ${cause.id} got 410 Gone`;
-    await insertOutboxRows(
-      this.o.store,
-      pending.map((row) => ({
-        ...row,
-        version: row.version + 1,
-        status: 'disabled' as const,
-        lastError: error,
-        updatedAtMs: now,
-      })),
+  // Sends one attempt and waits up to the timeout; a request not answered by then stays open,
+  // and a 2xx it gets later is recorded as the delivery (late-answers.ts).
+  private async send(
+    row: OutboxRow,
+    attempts: number,
+    request: OutboundRequest,
+    config: Destination,
+  ): Promise<AttemptOutcome> {
+    const controller = new AbortController();
+    const answer = sendAttempt(this.fetchFn, request, {
+      signal: controller.signal,
+      timeoutMs: this.timeoutMs,
+      now: () => this.o.clock.now(),
+      secrets: config.secrets,
+    }).then(
+      (o): AttemptOutcome =>
+        o.kind === 'failed' && config.alreadyDelivered?.includes(o.statusCode)
+          ? { kind: 'delivered', statusCode: o.statusCode }
+          : o,
     );
-    this.o.log.error(
-      { destination: cause.destinationKey, messages: pending.length },
-      'outbox destination disabled after 410 Gone',
+    const outcome = await this.late.wait(
+      row.id,
+      answer,
+      this.timeoutMs,
+      this.policy.maxDelayMs + this.timeoutMs,
+      () => controller.abort(),
+      async (late) => {
+        const at = this.o.clock.now().getTime();
+        await this.record(row, 3, {
+          status: 'delivered',
+          attempts,
+          at,
+          code: late.statusCode,
+          error: '',
+        });
+        this.o.log.info(
+          {
+            id: row.id,
+            channel: row.channel,
+            destination: row.destinationKey,
+            attempt: attempts,
+            statusCode: late.statusCode,
+          },
+          'outbox message delivered (answer after the timeout)',
+        );
+      },
     );
+    return outcome ?? networkFailure(`no answer within ${this.timeoutMs} ms`);
   }
 
-  private async record(
-    row: OutboxRow,
-    bump: number,
-    change: {
-      status: OutboxStatus;
-      attempts: number;
-      at: number;
-      next?: number;
-      code: number;
-      error: string;
-    },
-  ): Promise<void> {
-    await insertOutboxRows(this.o.store, [
-      {
-        ...row,
-        version: row.version + bump,
-        status: change.status,
-        attempts: change.attempts,
-        nextAttemptAtMs: change.next ?? row.nextAttemptAtMs,
-        lastStatusCode: change.code,
-        lastError: change.error,
-        updatedAtMs: change.at,
-      },
-    ]);
+  private record(row: OutboxRow, bump: number, change: StateChange): Promise<void> {
+    return recordChange(this.o.store, row, bump, change);
   }
 }

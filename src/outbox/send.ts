@@ -9,14 +9,18 @@ import { type AttemptOutcome, classifyResponse, networkFailure } from './retry-p
 export const EXCERPT_CHARS = 200;
 const EXCERPT_READ_BYTES = 4096;
 
-/** Returns how one attempt of `request` ended; never throws for network or HTTP failures. */
+/**
+ * Returns how one attempt of `request` ended; never throws for network or HTTP failures. The
+ * request runs until `signal` aborts it (the outbox decides how long a late answer may take);
+ * `timeoutMs` is what an abort is reported as.
+ */
 export async function sendAttempt(
   fetchFn: typeof fetch,
   request: OutboundRequest,
-  options: { timeoutMs: number; now: () => Date; secrets: readonly string[] },
+  options: { signal: AbortSignal; timeoutMs: number; now: () => Date; secrets: readonly string[] },
 ): Promise<AttemptOutcome> {
   const scrub = (text: string) => scrubSecrets(text, options.secrets);
-  const signal = AbortSignal.timeout(options.timeoutMs);
+  const signal = options.signal;
   let response: Response;
   try {
     response = await fetchFn(request.url, {

@@ -35,6 +35,7 @@ import type { OutboundRequest } from './request';
 import {
   type AttemptOutcome,
   DEFAULT_RETRY_POLICY,
+  exhausted,
   networkFailure,
   nextStep,
   type OutboxRetryPolicy,
@@ -258,6 +259,22 @@ class DurableOutbox implements Outbox {
       log.warn(
         { id: row.id, channel: row.channel, destination: row.destinationKey },
         'outbox message failed: channel gone',
+      );
+      return 'failed';
+    }
+    const spent = exhausted(row, this.policy);
+    if (spent !== undefined) {
+      // Only after a crash mid-attempt: a finished attempt already failed it in nextStep.
+      await this.record(row, 1, {
+        status: 'failed',
+        attempts: row.attempts,
+        at: at.getTime(),
+        code: row.lastStatusCode,
+        error: spent,
+      });
+      log.error(
+        { id: row.id, channel: row.channel, attempts: row.attempts, error: spent },
+        'outbox message failed',
       );
       return 'failed';
     }

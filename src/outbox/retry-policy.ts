@@ -87,6 +87,19 @@ export function backoffMs(
   return Math.floor(random() * ceiling);
 }
 
+/**
+ * Returns why a message may not be attempted again — its attempts used up (a claim left by a
+ * process that died mid-attempt counts as an attempt) — or undefined.
+ */
+export function exhausted(
+  message: { attempts: number; lastError: string },
+  policy: OutboxRetryPolicy,
+): string | undefined {
+  return message.attempts >= policy.maxAttempts
+    ? `gave up after ${message.attempts} attempts; last: ${message.lastError}`
+    : undefined;
+}
+
 /** Where a message goes after an attempt: its next status, and when to try again if pending. */
 export type NextStep =
   | { status: 'delivered' }

@@ -10,7 +10,12 @@
 import type { ChannelConfig } from '../../src/alerts/channels/config';
 import { renderNotification } from '../../src/alerts/channels/index';
 import type { Outbox } from '../../src/outbox/outbox';
-import { type Delivery, listDeliveries } from '../../src/store/repositories/outbox';
+import { recordChange } from '../../src/outbox/record';
+import {
+  type Delivery,
+  findOutboxMessages,
+  listDeliveries,
+} from '../../src/store/repositories/outbox';
 import { outboxSuite } from '../helpers/outbox';
 import { reliabilitySize } from '../helpers/reliability';
 import {
@@ -334,5 +339,37 @@ describe('outbox against unreliable receivers', () => {
     expect(pair.webhookHandled.handled.has(ids.webhook[0] as string)).toBe(true);
     expect(f.slack.duplicatesSeen).toBe(0);
     expect(f.webhook.duplicatesSeen).toBe(0);
+  });
+
+  it('a claim left by a process that died during the last allowed attempt is not sent again', async () => {
+    const pair = await receivers(() => ({ kind: 'fail', status: 503, processed: false }));
+    const outbox = suite.h.outbox({ policy: { maxAttempts: 3 } });
+    const config = suite.h.channels.get('bridge') as ChannelConfig;
+    const { id } = await outbox.enqueue({
+      channel: 'bridge',
+      kind: 'alert.firing',
+      request: renderNotification(firing, config, suite.h.clock.now()),
+    });
+    // What the dead process stored: attempt 3 claimed (after two 503s), its outcome never.
+    const [row] = await findOutboxMessages(suite.h.store, [id]);
+    if (row === undefined) throw new Error('the message was not stored');
+    await recordChange(suite.h.store, row, 1, {
+      status: 'pending',
+      attempts: 3,
+      at: T0,
+      next: T0 + 3000,
+      code: 503,
+      error: 'HTTP 503',
+    });
+    suite.h.clock.set(T0 + 60_000);
+    await suite.h.outbox({ policy: { maxAttempts: 3 } }).runOnce();
+    expect(pair.webhook.arrivals).toHaveLength(0);
+    const [after] = await listDeliveries(suite.h.store, { limit: 10 });
+    expect(after).toMatchObject({
+      id,
+      status: 'failed',
+      attempts: 3,
+      last_error: 'gave up after 3 attempts; last: HTTP 503',
+    });
   });
 });

@@ -23,7 +23,7 @@ export function openStore(
   onCall?: (event: StoreCallEvent) => void,
 ): Store {
   if (choice.kind === 'embedded') {
-    const { client, rawInsert } = openEmbedded(choice.path);
+    const { client, rawInsert } = openEmbeddedClient(choice.path);
     return new Store(client, {
       mode: 'embedded',
       database: choice.database,
@@ -54,7 +54,11 @@ export function openStore(
   });
 }
 
-function openEmbedded(path: string): { client: ClickHouseClient; rawInsert: RawInsert } {
+/** Returns the embedded store's client and raw insert, for a Store built around them. */
+export function openEmbeddedClient(path: string): {
+  client: ClickHouseClient;
+  rawInsert: RawInsert;
+} {
   if (path !== ':memory:') mkdirSync(path, { recursive: true });
   try {
     const connection = createChdbConnection({ path });

@@ -1,0 +1,133 @@
+// A store that can be taken down: the real embedded ClickHouse behind a wrapper of its
+// @clickhouse/client (and of chDB's raw insert) that, while a fault is set, fails every call as
+// an outage of a ClickHouse server does — connection refused, or the socket hung up — or answers
+// only after a delay (a slow store). Nothing in the Store or above it knows about the wrapper.
+import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { ClickHouseClient } from '@clickhouse/client';
+import { openEmbeddedClient } from '../../src/store/open';
+import { NO_RETRY, type RawInsert, Store, type StoreCallEvent } from '../../src/store/store';
+
+/** What an outage looks like to the client. */
+export type Fault = { kind: 'refused' } | { kind: 'hangup' } | { kind: 'slow'; delayMs: number };
+
+/** One call reaching the store: the client method (or chDB's raw insert) and its table if any. */
+export interface StoreCall {
+  method: string;
+  table?: string;
+}
+
+/**
+ * A store with a switch: `down(fault)` until `up()`, or `downAt(match, fault)` for an outage
+ * that starts with the first call `match` accepts; `failed` counts the calls the fault failed.
+ */
+export interface FaultyStore {
+  store: Store;
+  down(fault?: Fault): void;
+  downAt(match: (call: StoreCall) => boolean, fault?: Fault): void;
+  up(): void;
+  readonly isDown: boolean;
+  readonly failed: number;
+}
+
+// The client methods that reach the server; anything else (close) passes through.
+const CALLS = new Set(['query', 'command', 'insert', 'exec', 'ping']);
+
+/** Returns the error Node's http client raises for `fault` (same message, code and fields). */
+export function outageError(fault: Fault): Error {
+  if (fault.kind === 'hangup')
+    return Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+  return Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:8123'), {
+    code: 'ECONNREFUSED',
+    errno: -111,
+    syscall: 'connect',
+    address: '127.0.0.1',
+    port: 8123,
+  });
+}
+
+/**
+ * Opens the embedded store for one suite, in a database of its own (as openTestStore), behind a
+ * switchable fault.
+ */
+export function openFaultyStore(
+  suite: string,
+  onCall?: (event: StoreCallEvent) => void,
+): FaultyStore {
+  const database = `test_${suite.replace(/\W/g, '_')}_${randomBytes(4).toString('hex')}`;
+  const { client, rawInsert } = openEmbeddedClient(':memory:');
+  let fault: Fault | undefined;
+  let armed: { match: (call: StoreCall) => boolean; fault: Fault } | undefined;
+  let failed = 0;
+
+  // Resolves when the call may go ahead; rejects as the outage would.
+  async function gate(call: StoreCall): Promise<void> {
+    if (armed?.match(call)) {
+      fault = armed.fault;
+      armed = undefined;
+    }
+    const now = fault;
+    if (now === undefined) return;
+    if (now.kind === 'slow') {
+      await sleep(now.delayMs);
+      return;
+    }
+    failed++;
+    throw outageError(now);
+  }
+
+  const faultyClient = new Proxy(client, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver);
+      if (typeof value !== 'function') return value;
+      if (typeof prop !== 'string' || !CALLS.has(prop)) return value.bind(target);
+      if (prop === 'ping') {
+        // The client's ping never throws: it answers { success: false, error } on a failure.
+        return async () => {
+          try {
+            await gate({ method: prop });
+          } catch (error) {
+            return { success: false, error };
+          }
+          return target.ping();
+        };
+      }
+      return async (...args: unknown[]) => {
+        const table = (args[0] as { table?: unknown } | undefined)?.table;
+        await gate({ method: prop, ...(typeof table === 'string' ? { table } : {}) });
+        return value.apply(target, args);
+      };
+    },
+  }) as ClickHouseClient;
+  const faultyInsert: RawInsert = async (params) => {
+    await gate({ method: 'rawInsert', table: params.table });
+    return rawInsert(params);
+  };
+
+  const store = new Store(faultyClient, {
+    mode: 'embedded',
+    database,
+    retry: NO_RETRY,
+    onCall,
+    rawInsert: faultyInsert,
+  });
+  return {
+    store,
+    down(next: Fault = { kind: 'refused' }) {
+      fault = next;
+    },
+    downAt(match, next: Fault = { kind: 'refused' }) {
+      armed = { match, fault: next };
+    },
+    up() {
+      fault = undefined;
+      armed = undefined;
+    },
+    get isDown() {
+      return fault !== undefined;
+    },
+    get failed() {
+      return failed;
+    },
+  };
+}

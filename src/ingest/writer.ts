@@ -2,7 +2,7 @@
 // and each request is answered only once its rows are committed. Modelled on opentelemetry-js
 // BatchSpanProcessorBase (flush on size or timer, bounded queue, shutdown safe twice), except
 // that a full queue refuses the caller (429) instead of dropping: the caller can retry.
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { type Clock, systemClock } from '../clock';
 import { AppError } from '../errors';
 import { encodeJsonEachRow } from '../store/repositories/ingest-rows';
@@ -87,6 +87,17 @@ function emptyBatch(): Batch {
 /** Pauses before retrying the tables a flush has not committed yet (the others did). */
 const PARTIAL_RETRY_DELAYS_MS = [100, 500];
 
+/**
+ * How long, and for how many request-tables, the rows a failed flush did commit are remembered:
+ * longer than exporters keep retrying one export (the OpenTelemetry SDK 10 s, the Collector 5 min).
+ */
+const COMMITTED_MEMORY_MS = 10 * 60_000;
+const COMMITTED_MEMORY_MAX = 100_000;
+
+// One request's rows of one table, as a resend of the same request carries them again.
+const bodyDigest = (table: IngestTable, body: Buffer) =>
+  createHash('sha256').update(table).update('\n').update(body).digest('base64');
+
 // A store that answered "no" to the statement (500), rather than one that could not be reached.
 const isRefusal = (err: unknown) => err instanceof AppError && err.status === 500;
 
@@ -94,6 +105,8 @@ const isRefusal = (err: unknown) => err instanceof AppError && err.status === 50
  * A RowSink that group-commits: `write` resolves once the rows are committed, rejects with 429
  * `ingest_saturated` when the queue is full, 503 `store_unavailable` when the flush failed or the
  * store failed moments ago, and 503 `ingest_stopped` after shutdown. All with retryAfterSeconds.
+ * A flush that fails after committing some tables remembers those rows: when the refused request
+ * comes again, only its other tables are inserted.
  */
 export class IngestWriter implements RowSink {
   private readonly limits: WriterLimits;
@@ -108,6 +121,8 @@ export class IngestWriter implements RowSink {
   private failingUntil = 0;
   private stopped = false;
   private stopping: Promise<void> | undefined;
+  /** Rows committed by flushes that then failed, by digest, with when to forget them (ms). */
+  private readonly committedBeforeFailure = new Map<string, number>();
 
   constructor(private readonly options: WriterOptions) {
     this.limits = { ...DEFAULT_WRITER_LIMITS, ...options.limits };
@@ -137,6 +152,7 @@ export class IngestWriter implements RowSink {
       const list = rows[table];
       if (list.length === 0) continue;
       const body = encodeJsonEachRow(list);
+      if (this.committedBefore(table, body)) continue;
       bodies.push([table, body, list.length]);
       bytes += body.length;
     }
@@ -183,6 +199,35 @@ export class IngestWriter implements RowSink {
       this.clearTimer();
     })();
     return this.stopping;
+  }
+
+  // Whether these rows of `table` were committed by a flush that failed on another table (its
+  // client was answered 503 and sends them again).
+  private committedBefore(table: IngestTable, body: Buffer): boolean {
+    const memory = this.committedBeforeFailure;
+    if (memory.size === 0) return false;
+    const nowMs = this.clock.now().getTime();
+    for (const [digest, forgetAt] of memory) {
+      if (forgetAt > nowMs) break;
+      memory.delete(digest);
+    }
+    return memory.has(bodyDigest(table, body));
+  }
+
+  // Remembers the rows of `tables` of each entry: they are committed, though the flush failed.
+  private rememberCommitted(entries: readonly Entry[], tables: ReadonlySet<IngestTable>): void {
+    const memory = this.committedBeforeFailure;
+    const forgetAt = this.clock.now().getTime() + COMMITTED_MEMORY_MS;
+    for (const entry of entries) {
+      for (const table of tables) {
+        const body = entry.bodies[table];
+        if (body !== undefined) memory.set(bodyDigest(table, body), forgetAt);
+      }
+    }
+    for (const digest of memory.keys()) {
+      if (memory.size <= COMMITTED_MEMORY_MAX) break;
+      memory.delete(digest);
+    }
   }
 
   private armTimer(): void {
@@ -239,8 +284,8 @@ export class IngestWriter implements RowSink {
   // Never rejects: the outcome goes to the batch's waiters.
   //  - All tables commit: every write resolves.
   //  - Some tables committed, then one failed: the rest is retried under the same flush id (a
-  //    table sent twice is dropped by its deduplication token), so a client's resend cannot
-  //    store the committed tables twice.
+  //    table sent twice is dropped by its deduplication token). If that fails too, the committed
+  //    tables' rows are remembered, so the client's resend stores only the rest.
   //  - The store refused the statement (500): each write is inserted alone, so one bad request
   //    cannot fail the others; it alone is refused (400, not retried). If every write is refused
   //    alone too, the store is failing, not the rows.
@@ -277,6 +322,7 @@ export class IngestWriter implements RowSink {
     if (failure === undefined) {
       if (!settled) for (const entry of batch.entries) entry.waiter.resolve();
     } else {
+      if (done.size > 0) this.rememberCommitted(batch.entries, done);
       // Open the circuit: refuse new writes for the cooldown, and give back what was waiting
       // rather than pile it onto a failing store.
       this.failingUntil = this.clock.now().getTime() + this.limits.cooldownMs;

@@ -1,10 +1,12 @@
 // The one registry of periodic jobs, ticking on node-cron. Every tick runs the windows a job
 // owes (runDueWindows), so the cron expression only decides how soon after a window ends it is
 // evaluated; missed ticks (downtime, a slow pass) are made up from job_runs, not from cron.
-// node-cron's noOverlap keeps one pass per job at a time; a pass that throws (the store is
-// down) is logged and the next tick tries again.
+// node-cron's noOverlap keeps one pass per job at a time; a pass that throws is logged and the
+// next tick tries again. An unreachable store is an expected outage, not a bug: that pass is
+// logged as skipped (warn), and the windows it would have run are caught up once the store answers.
 import cron, { type ScheduledTask } from 'node-cron';
 import { errorMessage } from '../errors';
+import { StoreError } from '../store/store';
 import { type JobDeps, runDueWindows, type ScheduledJob } from './run-job';
 
 /** A job and when to tick it (a node-cron expression, seconds field allowed). */
@@ -32,7 +34,12 @@ export function startScheduler(
       expression,
       async () => {
         const pass = runDueWindows(job, passDeps).catch((err) => {
-          deps.log.error({ job: job.name, err: errorMessage(err) }, 'scheduler pass failed');
+          if (err instanceof StoreError && err.code === 'store_unavailable') {
+            deps.log.warn(
+              { job: job.name, err: errorMessage(err) },
+              'store unreachable; job pass skipped, its windows run once the store answers',
+            );
+          } else deps.log.error({ job: job.name, err: errorMessage(err) }, 'scheduler pass failed');
         });
         inFlight.add(pass);
         await pass.finally(() => inFlight.delete(pass));

@@ -21,7 +21,7 @@ export interface OutboxOptions {
   policy?: Partial<OutboxRetryPolicy>;
   /** Source of jitter in [0, 1). */
   random?: () => number;
-  /** Per-attempt timeout (10 s). */
+  /** How long an attempt waits for its answer before its retry is scheduled (10 s). */
   timeoutMs?: number;
   /** Pause between loop passes after start() (1 s). */
   pollMs?: number;
@@ -45,6 +45,9 @@ export interface Outbox {
   runOnce(): Promise<OutboxRunSummary>;
   /** Starts the delivery loop (one pass now, then every pollMs); a second call does nothing. */
   start(): void;
-  /** Stops the loop and waits for the pass in progress; safe to call twice. */
+  /**
+   * Stops the loop, waits for the pass in progress and gives requests still open one more
+   * timeout to answer; safe to call twice.
+   */
   stop(): Promise<void>;
 }

@@ -7,7 +7,9 @@
 // Exactly once, in practice: before a request leaves, the attempt is claimed in the store
 // (attempts + 1, next_attempt_at pushed past the timeout), so a process that dies mid-request
 // retries that message only after the claim lapses, with the same webhook-id for the receiver
-// to deduplicate on; a delivered message is never picked again.
+// to deduplicate on; a delivered message is never picked again. A request not answered within
+// the timeout stays open until its retry is due, and a 2xx it gets meanwhile is the delivery
+// (late-answers.ts): a slow receiver has usually taken the message, and Slack cannot dedupe.
 //
 // 410 Gone disables the destination (destination_key, a hash of kind and URL): its pending
 // messages become `disabled` and so do later enqueues for it, until the channel's URL changes

@@ -51,6 +51,8 @@ interface Figures {
   requestsSeen: number;
   duplicatesSeen: number;
   duplicatesAfterDedupe: number;
+  /** Longest wait between two attempts of one message (clock ms). */
+  maxBackoffMs: number;
   maxRetryAfterS?: number;
   minGapAfter429Ms?: number;
 }
@@ -136,6 +138,24 @@ async function enqueueAll(outbox: Outbox): Promise<{ slack: string[]; webhook: s
 
 const pending = () => listDeliveries(suite.h.store, { status: 'pending', limit: 100_000 });
 
+// Per channel, the longest wait between two attempts of one message that drive() saw.
+const longestWait = new Map<string, number>();
+const lastAttempt = new Map<string, { attempts: number; atMs: number }>();
+beforeEach(() => {
+  longestWait.clear();
+  lastAttempt.clear();
+});
+function noteAttempts(rows: readonly Delivery[], atMs: number): void {
+  for (const d of rows) {
+    const seen = lastAttempt.get(d.id);
+    if (d.attempts <= (seen?.attempts ?? 0)) continue;
+    if (seen !== undefined) {
+      longestWait.set(d.channel, Math.max(longestWait.get(d.channel) ?? 0, atMs - seen.atMs));
+    }
+    lastAttempt.set(d.id, { attempts: d.attempts, atMs });
+  }
+}
+
 /**
  * Runs passes, moving the clock to the next due attempt (or a second on: Slack's pace),
  * until nothing is pending or `until` says stop; `before` runs ahead of each pass.
@@ -147,8 +167,11 @@ async function drive(
   const limit = 40 * M + 400;
   for (let pass = 0; pass < limit; pass++) {
     await options.before?.(suite.h.clock.ms);
+    const at = suite.h.clock.ms;
     await outbox.runOnce();
-    const left = await pending();
+    const rows = await listDeliveries(suite.h.store, { limit: 100_000 });
+    noteAttempts(rows, at);
+    const left = rows.filter((d) => d.status === 'pending');
     if (left.length === 0 || options.until?.() === true) return;
     const next = Math.min(...left.map((d) => Date.parse(d.next_attempt_at ?? '')));
     suite.h.clock.set(next > suite.h.clock.ms ? next : suite.h.clock.ms + 1000);
@@ -187,6 +210,7 @@ async function expectAllDelivered(
       requestsSeen: r.arrivals.length,
       duplicatesSeen: r.duplicatesSeen,
       duplicatesAfterDedupe: processed.total - processed.distinct,
+      maxBackoffMs: longestWait.get(receiver === 'slack' ? 'oncall' : 'bridge') ?? 0,
     };
   };
   const out = { slack: figure('slack', slackRows), webhook: figure('webhook', webhookRows) };

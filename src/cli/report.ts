@@ -39,7 +39,9 @@ export async function runReportCommand(
   const { store } = opened;
   try {
     // A store without the schema holds nothing to report on: say so, not the engine's error.
-    const readiness = await checkReadiness(store, loadMigrationFiles());
+    // The store was opened just now (an embedded one may still be loading its tables): the
+    // probe's 2 s bound is for a running server, this waits as long as a server query may.
+    const readiness = await checkReadiness(store, loadMigrationFiles(), 30_000);
     if (!readiness.ready)
       throw new AppError(
         'store_not_ready',

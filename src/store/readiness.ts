@@ -9,11 +9,40 @@ export interface Readiness {
   checks: { store: string; migrations: string };
 }
 
-/** Returns readiness: store reachable and every migration of this build applied, none changed. */
+/**
+ * How long readiness waits for the store. A store that hangs is down for a probe: the answer says
+ * so in time (a load balancer's probe times out after 1-5 s) instead of hanging with it.
+ */
+export const READINESS_TIMEOUT_MS = 2_000;
+
+/**
+ * Returns readiness: store reachable and every migration of this build applied, none changed;
+ * not ready, store unreachable, when the store has not answered within `timeoutMs`.
+ */
 export async function checkReadiness(
   store: Store,
   files: readonly MigrationFile[],
+  timeoutMs = READINESS_TIMEOUT_MS,
 ): Promise<Readiness> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<Readiness>((resolve) => {
+    timer = setTimeout(
+      () =>
+        resolve({
+          ready: false,
+          checks: { store: `unreachable: no answer within ${timeoutMs} ms`, migrations: 'unknown' },
+        }),
+      timeoutMs,
+    );
+  });
+  try {
+    return await Promise.race([check(store, files), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function check(store: Store, files: readonly MigrationFile[]): Promise<Readiness> {
   const ping = await store.ping();
   if (!ping.ok)
     return { ready: false, checks: { store: `unreachable: ${ping.error}`, migrations: 'unknown' } };

@@ -1,6 +1,7 @@
 // One HTTP attempt: POST the signed request with a timeout, and turn whatever happens (an
 // answer, a refused connection, a timeout) into an AttemptOutcome. Error texts are scrubbed of
 // the destination's secrets before they leave this file.
+import { outboundRefusal } from './outbound-fetch';
 import { scrubSecrets } from './redact';
 import type { OutboundRequest } from './request';
 import { type AttemptOutcome, classifyResponse, networkFailure } from './retry-policy';
@@ -32,6 +33,9 @@ export async function sendAttempt(
       signal,
     });
   } catch (err) {
+    // Refused by the outbound policy (outbound-fetch): it would be refused again, so not retried.
+    const refused = outboundRefusal(err);
+    if (refused !== undefined) return { kind: 'failed', statusCode: 0, error: scrub(refused) };
     return networkFailure(scrub(describeFailure(err, options.timeoutMs)));
   }
   const ok = response.status >= 200 && response.status < 300;

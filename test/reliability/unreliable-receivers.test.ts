@@ -9,6 +9,7 @@
 // only the slow receivers run on real milliseconds, a few hundred each.
 import type { ChannelConfig } from '../../src/alerts/channels/config';
 import { renderNotification } from '../../src/alerts/channels/index';
+import { systemClock } from '../../src/clock';
 import type { Outbox } from '../../src/outbox/outbox';
 import { recordChange } from '../../src/outbox/record';
 import {
@@ -88,8 +89,8 @@ afterEach(async () => {
 async function receivers(
   behaviour: (kind: 'slack' | 'webhook', index: number, atMs: number) => Behaviour,
   down = false,
+  now: () => number = () => suite.h.clock.ms,
 ): Promise<Pair> {
-  const now = () => suite.h.clock.ms;
   const slackPosts = slackConsumer();
   const webhookHandled = webhookConsumer(SECRET);
   const slack = await startUnreliableReceiver({
@@ -116,9 +117,12 @@ async function receivers(
 }
 
 // M firing alerts per channel, one model each, so every Slack text is distinct.
-async function enqueueAll(outbox: Outbox): Promise<{ slack: string[]; webhook: string[] }> {
+async function enqueueAll(
+  outbox: Outbox,
+  count = M,
+): Promise<{ slack: string[]; webhook: string[] }> {
   const ids = { slack: [] as string[], webhook: [] as string[] };
-  for (let i = 0; i < M; i++) {
+  for (let i = 0; i < count; i++) {
     const n = { ...firing, model: `model-${String(i).padStart(3, '0')}` };
     for (const [kind, name] of [
       ['slack', 'oncall'],
@@ -185,6 +189,7 @@ async function expectAllDelivered(
   pair: Pair,
   ids: { slack: string[]; webhook: string[] },
 ): Promise<{ slack: Figures; webhook: Figures }> {
+  const M = ids.slack.length;
   const all = await listDeliveries(suite.h.store, { limit: 100_000 });
   const of = (channel: string) => all.filter((d) => d.channel === channel);
   const slackRows = of('oncall');
@@ -395,5 +400,27 @@ describe('outbox against unreliable receivers', () => {
       attempts: 3,
       last_error: 'gave up after 3 attempts; last: HTTP 503',
     });
+  });
+
+  it('the running loop on the wall clock: an answer after the timeout is one delivery', async () => {
+    // The production path: start(), real backoffs, a poll every 50 ms; Slack's pace (one
+    // message a second) makes this one short on messages.
+    const pair = await receivers(
+      (_kind, index) => (index === 0 ? { kind: 'slow', delayMs: SLOW_MS } : OK),
+      false,
+      Date.now,
+    );
+    const outbox = suite.h.outbox({ clock: systemClock, timeoutMs: TIMEOUT_MS, pollMs: 50 });
+    const ids = await enqueueAll(outbox, 2);
+    outbox.start();
+    const deadline = Date.now() + 20_000;
+    while ((await pending()).length > 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    await outbox.stop();
+    const f = await expectAllDelivered('wall clock', pair, ids);
+    expect(f.slack.requestsSeen).toBe(2);
+    expect(f.slack.duplicatesSeen).toBe(0);
+    expect(f.webhook.duplicatesSeen).toBe(0);
   });
 });

@@ -3,12 +3,11 @@
 // an outage of a ClickHouse server does — connection refused, or the socket hung up — or answers
 // only after a delay (a slow store). Nothing in the Store or above it knows about the wrapper.
 import { randomBytes } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { openEmbeddedClient } from '../../src/store/open';
 import { NO_RETRY, type RawInsert, Store, type StoreCallEvent } from '../../src/store/store';
 
-/** What an outage looks like to the client. */
+/** What an outage looks like to the client; a slow store answers after `delayMs` or once up. */
 export type Fault = { kind: 'refused' } | { kind: 'hangup' } | { kind: 'slow'; delayMs: number };
 
 /** One call reaching the store: the client method (or chDB's raw insert) and its table if any. */
@@ -59,6 +58,8 @@ export function openFaultyStore(
   let fault: Fault | undefined;
   let armed: { match: (call: StoreCall) => boolean; fault: Fault } | undefined;
   let failed = 0;
+  // Calls held by a slow fault: released at their delay, or all at once when the store is up.
+  const held = new Set<() => void>();
 
   // Resolves when the call may go ahead; rejects as the outage would.
   async function gate(call: StoreCall): Promise<void> {
@@ -69,7 +70,15 @@ export function openFaultyStore(
     const now = fault;
     if (now === undefined) return;
     if (now.kind === 'slow') {
-      await sleep(now.delayMs);
+      await new Promise<void>((resolve) => {
+        const release = () => {
+          clearTimeout(timer);
+          held.delete(release);
+          resolve();
+        };
+        const timer = setTimeout(release, now.delayMs);
+        held.add(release);
+      });
       return;
     }
     failed++;
@@ -122,6 +131,7 @@ export function openFaultyStore(
     up() {
       fault = undefined;
       armed = undefined;
+      for (const release of [...held]) release();
     },
     get isDown() {
       return fault !== undefined;

@@ -1,0 +1,163 @@
+// Store failure at the receiver and the readiness probe: the real embedded ClickHouse behind a
+// client that fails as an unreachable server does (test/helpers/faulty-store.ts), under the real
+// receiver and writer on loopback HTTP. While the store is down nothing is acknowledged (503 +
+// Retry-After, a google.rpc.Status naming the cause's kind); what was refused and sent again is
+// stored once, even when the store went away in the middle of a flush. The whole outage, with the
+// OpenTelemetry SDK and the scheduler, is store-failure-outage.test.ts.
+import { createApp } from '../../src/api/app';
+import { closeServer, listen } from '../../src/api/http-server';
+import type { Clock } from '../../src/clock';
+import { encodeExportRequest } from '../../src/ingest/otlp';
+import { migrate } from '../../src/store/migrate';
+import { loadMigrationFiles } from '../../src/store/migration-plan';
+import { checkReadiness } from '../../src/store/readiness';
+import type { Store } from '../../src/store/store';
+import { createMetrics } from '../../src/telemetry/metrics';
+import { capturedLog, dropAndClose, startIntake } from '../helpers/faulty-stack';
+import { type FaultyStore, openFaultyStore } from '../helpers/faulty-store';
+import { genaiTraces, post, statusOf } from '../helpers/otlp-client';
+
+const PROTO = { 'content-type': 'application/x-protobuf' };
+const JSON_TYPE = { 'content-type': 'application/json' };
+const UNAVAILABLE = 14;
+const files = loadMigrationFiles();
+const { log } = capturedLog();
+
+let faulty: FaultyStore;
+let store: Store;
+const cleanups: (() => Promise<unknown>)[] = [];
+
+beforeAll(async () => {
+  faulty = openFaultyStore('store_failure');
+  store = faulty.store;
+  await migrate(store, files);
+});
+
+afterEach(async () => {
+  faulty.up();
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+afterAll(async () => {
+  await dropAndClose(store);
+});
+
+// The receiver over the faulty store, its writer on a clock the test moves (no cooldown waits).
+async function intake(): Promise<{ url: string; clock: Clock; advance(ms: number): void }> {
+  let now = Date.now();
+  const clock: Clock = { now: () => new Date(now) };
+  const started = await startIntake(store, clock, log);
+  cleanups.push(() => started.stop());
+  return {
+    url: `${started.url}/v1/traces`,
+    clock,
+    advance: (ms) => {
+      now += ms;
+    },
+  };
+}
+
+async function stored(
+  table: 'inference_requests' | 'evaluations',
+  traceIds: readonly string[],
+): Promise<number> {
+  const [row] = await store.query<{ n: string }>({
+    tag: 'test.count',
+    sql: `SELECT count() AS n FROM {db:Identifier}.{table:Identifier}
+          WHERE trace_id IN {traces:Array(String)}`,
+    params: { table, traces: traceIds },
+  });
+  return Number(row?.n);
+}
+
+describe('OTLP receiver while the store is down', () => {
+  it.each([
+    ['connection refused', { kind: 'refused' }, /ECONNREFUSED/],
+    ['socket hang-up', { kind: 'hangup' }, /socket hang up/],
+  ] as const)(
+    '%s: 503 with Retry-After and a clear message, nothing acknowledged; sent again, stored once',
+    async (_name, fault, cause) => {
+      const { url, clock, advance } = await intake();
+      faulty.down(fault);
+      // The first write reaches the store and fails; the next ones meet the open circuit.
+      const sent = (['protobuf', 'json', 'protobuf'] as const).map((encoding) => {
+        const { traceId, request } = genaiTraces(5, 'outage-model', clock.now().getTime());
+        const headers = encoding === 'json' ? JSON_TYPE : PROTO;
+        return { traceId, headers, body: encodeExportRequest('traces', encoding, request) };
+      });
+      const answers = [];
+      for (const s of sent) answers.push(await post(url, s.body, s.headers));
+      for (const answer of answers) {
+        expect(answer.status).toBe(503);
+        expect(Number(answer.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+        expect(statusOf(answer)).toEqual({
+          code: UNAVAILABLE,
+          message: expect.stringMatching(/^the store cannot take rows now: /),
+        });
+      }
+      const first = statusOf(answers[0] as (typeof answers)[number]).message;
+      expect(first).toBe('the store cannot take rows now: insert failed (store_unavailable)');
+      // The store's own error (hosts, ports) stays in the log, out of the caller's answer.
+      expect(first).not.toMatch(cause);
+      expect(faulty.failed).toBeGreaterThan(0);
+
+      faulty.up();
+      const traceIds = sent.map((s) => s.traceId);
+      expect(await stored('inference_requests', traceIds)).toBe(0);
+      // After the Retry-After the client sends the same requests again: each is stored once.
+      advance(Math.max(...answers.map((a) => Number(a.headers.get('retry-after')))) * 1_000);
+      for (const s of sent) expect((await post(url, s.body, s.headers)).status).toBe(200);
+      expect(await stored('inference_requests', traceIds)).toBe(5 * sent.length);
+      expect(await stored('evaluations', traceIds)).toBe(5 * sent.length);
+    },
+  );
+
+  it('an outage between the tables of one flush: the refused request, sent again, is stored once', async () => {
+    const { url, clock, advance } = await intake();
+    // The store goes away once the flush's first table (the requests) is committed, before its
+    // second (the scores).
+    faulty.downAt((call) => call.table?.endsWith('.evaluations') === true);
+    const { traceId, request } = genaiTraces(5, 'between-tables', clock.now().getTime());
+    const body = encodeExportRequest('traces', 'protobuf', request);
+    const refused = await post(url, body, PROTO);
+    expect(refused.status).toBe(503);
+    faulty.up();
+    advance(Number(refused.headers.get('retry-after')) * 1_000);
+    // The client sends the same request again, as an OTLP exporter does after Retry-After.
+    expect((await post(url, body, PROTO)).status).toBe(200);
+    expect([
+      await stored('inference_requests', [traceId]),
+      await stored('evaluations', [traceId]),
+    ]).toEqual([5, 5]);
+  });
+});
+
+describe('/readyz on a store that does not answer', () => {
+  it('reports the store unreachable within its bound, and ready once it answers', async () => {
+    const app = createApp({
+      tokens: [],
+      log,
+      metrics: createMetrics(),
+      readiness: () => checkReadiness(store, files),
+      status: async () => ({}),
+      effectiveConfig: () => ({}),
+    });
+    const api = await listen(app, '127.0.0.1', 0);
+    cleanups.push(() => closeServer(api.server, 1_000));
+    const readyz = async () => {
+      const res = await fetch(`http://127.0.0.1:${api.port}/readyz`);
+      return { status: res.status, body: await res.json() };
+    };
+    // A store that answers only after 10 s: as good as down for a probe.
+    faulty.down({ kind: 'slow', delayMs: 10_000 });
+    expect(await readyz()).toEqual({
+      status: 503,
+      body: {
+        ready: false,
+        checks: { store: 'unreachable: no answer within 2000 ms', migrations: 'unknown' },
+      },
+    });
+    faulty.up();
+    expect((await readyz()).status).toBe(200);
+  });
+});

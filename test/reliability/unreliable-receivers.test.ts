@@ -29,7 +29,7 @@ import {
 import { firing, NOW, SECRET } from '../unit/alerts/channels/fixtures';
 
 const M = reliabilitySize(5, 200);
-const OUTAGE_MS = reliabilitySize(30_000, 15 * 60_000);
+const OUTAGE_MS = reliabilitySize(10_000, 15 * 60_000);
 const RETRY_AFTER_S = reliabilitySize(2, 5);
 /** Slow receivers: first HUNG requests never answer in time, then SLOW ones answer late. */
 const HUNG = reliabilitySize(1, 10);

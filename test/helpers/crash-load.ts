@@ -38,6 +38,7 @@ export class OtlpLoad {
   /** Answers that are neither 200 nor retryable: each is a defect to report. */
   readonly failures: string[] = [];
   private running = false;
+  private aborted = false;
   private workers: Promise<void>[] = [];
   private nextSpan = 1;
 
@@ -54,6 +55,12 @@ export class OtlpLoad {
   async stop(): Promise<void> {
     this.running = false;
     await Promise.all(this.workers);
+  }
+
+  /** Stops at once: no new request, no further attempt (for a test that already failed). */
+  abort(): void {
+    this.running = false;
+    this.aborted = true;
   }
 
   /** Returns the requests acked so far. */
@@ -134,6 +141,7 @@ export class OtlpLoad {
         sent.acked = true;
         return;
       }
+      if (this.aborted) return;
       if (status === undefined) sent.unanswered++;
       else if (RETRYABLE.has(status)) sent.refused++;
       else {

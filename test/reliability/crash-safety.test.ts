@@ -42,8 +42,10 @@ const SPANS_PER_REQUEST = reliabilitySize(40, 100);
 /** The kill lands this long (uniformly drawn, ms) after the server is ready. */
 const KILL_AFTER_MS = reliabilitySize<[number, number]>([800, 2_000], [200, 6_000]);
 const MESSAGES = reliabilitySize(6, 20);
-/** The receiver's 503 comes this late, so some kills land while a delivery is in flight. */
-const REFUSAL_DELAY_MS = reliabilitySize(0, 200);
+/** The receiver's 503 comes this late, so a kill can land while a delivery is in flight. */
+const REFUSAL_DELAY_MS = reliabilitySize(0, 300);
+/** Rounds whose kill waits for a delivery in flight (its claim must lapse after the restart). */
+const MID_DELIVERY_ROUNDS = reliabilitySize<number[]>([], [2, 4]);
 const MIGRATION_KILLS = reliabilitySize(1, 5);
 const MIGRATIONS = loadMigrationFiles().length;
 
@@ -140,17 +142,23 @@ async function schemaApplied(cli: Cli, timeoutMs = 10_000): Promise<number> {
   throw new Error(`no "store schema current" line within ${timeoutMs} ms:\n${cli.stderr()}`);
 }
 
-async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number) {
+async function waitFor(
+  what: string,
+  check: () => Promise<boolean>,
+  timeoutMs: number,
+  pollMs = 200,
+) {
   const started = performance.now();
   while (performance.now() - started < timeoutMs) {
     if (await check()) return;
-    await sleep(200);
+    await sleep(pollMs);
   }
   throw new Error(`${what}: not within ${timeoutMs} ms`);
 }
 
 test(`acknowledged spans and pending deliveries survive ${ROUNDS} SIGKILL(s) of serve (seed ${SEED})`, async () => {
   const receiver = await startFlakyWebhookReceiver(SECRET, REFUSAL_DELAY_MS);
+  let load: OtlpLoad | undefined;
   try {
     const channels = ['a', 'b'].map((n) => ({
       name: `hooks-${n}`,
@@ -166,7 +174,7 @@ test(`acknowledged spans and pending deliveries survive ${ROUNDS} SIGKILL(s) of 
     const deliveringAtKill: number[] = [];
     let life: ServeLife = await startServeOn(home);
     expect(await schemaApplied(life.cli)).toBe(0);
-    const load = new OtlpLoad({
+    load = new OtlpLoad({
       otlpBase: () => otlpBase(home),
       token: TOKEN,
       workers: WORKERS,
@@ -179,6 +187,9 @@ test(`acknowledged spans and pending deliveries survive ${ROUNDS} SIGKILL(s) of 
       await sleep(killAfterMs);
       const statuses = await deliveries(home);
       pendingAtKill.push(ids.filter((id) => statuses.get(id) === 'pending').length);
+      if (MID_DELIVERY_ROUNDS.includes(round)) {
+        await waitFor('a delivery in flight', async () => receiver.inFlight > 0, 20_000, 5);
+      }
       deliveringAtKill.push(receiver.inFlight);
       life.cli.child.kill('SIGKILL');
       expect((await life.cli.exited).signal).toBe('SIGKILL');
@@ -242,27 +253,38 @@ test(`acknowledged spans and pending deliveries survive ${ROUNDS} SIGKILL(s) of 
     }
     expect(rounds.map((r) => r.applied)).toEqual(rounds.map(() => 0));
     expect(pendingAtKill).toEqual(rounds.map(() => ids.length));
+    for (const round of MID_DELIVERY_ROUNDS) expect(deliveringAtKill[round - 1]).toBeGreaterThan(0);
     expect(acceptedTimes).toEqual(ids.map(() => 1));
     expect(receiver.invalid).toEqual([]);
   } finally {
+    load?.abort();
     await receiver.close();
   }
 }, 300_000);
 
 test(`a kill during the first start's migrations leaves a store the next start completes (${MIGRATION_KILLS} kill(s))`, async () => {
+  const figures: Array<{ killedAfter: number; appliedOnRestart: number; readyMs: number }> = [];
   for (let i = 0; i < MIGRATION_KILLS; i++) {
     const home = await newHome(`crash-migrate-${i}`, []);
     const first = launchServe(home);
-    // The kill lands once a random number of the migration files (not all) is recorded.
-    const after = 1 + Math.floor(random() * (MIGRATIONS - 1));
+    // The kill lands up to 80 ms after a random number of migration files is recorded, with at
+    // least two still to go: inside the next file's statements or between two files.
+    const after = 1 + Math.floor(random() * (MIGRATIONS - 2));
+    const delayMs = Math.floor(random() * 80);
+    let armed = true;
     first.child.stderr?.on('data', () => {
       const applied = logLines(first).filter((l) => l.msg === 'migration applied').length;
-      if (applied >= after) first.child.kill('SIGKILL');
+      if (!armed || applied < after) return;
+      armed = false;
+      setTimeout(() => first.child.kill('SIGKILL'), delayMs);
     });
     expect((await first.exited).signal).toBe('SIGKILL');
+    const recorded = logLines(first).filter((l) => l.msg === 'migration applied').length;
     const second = launchServe(home);
-    await waitForHttp(second, `${apiBase(home)}/readyz`, { status: 200, timeoutMs: 30_000 });
-    await schemaApplied(second);
+    const readyMs = await waitForHttp(second, `${apiBase(home)}/readyz`, { timeoutMs: 30_000 });
+    const appliedOnRestart = await schemaApplied(second);
+    figures.push({ killedAfter: recorded, appliedOnRestart, readyMs });
+    expect(appliedOnRestart).toBeGreaterThan(0);
     const versions = await sql<{ version: number; n: number }>(
       home,
       'SELECT version, count() AS n FROM schema_migrations FINAL GROUP BY version ORDER BY version',
@@ -270,6 +292,7 @@ test(`a kill during the first start's migrations leaves a store the next start c
     expect(versions.map((v) => [Number(v.version), Number(v.n)])).toEqual(
       loadMigrationFiles().map((f) => [f.version, 1]),
     );
+    // The schema works: spans go in, and the minute rollup's view counts each of them.
     const load = new OtlpLoad({
       otlpBase: () => otlpBase(home),
       token: TOKEN,
@@ -281,9 +304,15 @@ test(`a kill during the first start's migrations leaves a store the next start c
     await sleep(100);
     await load.stop();
     const stored = tallyStored(load.requests, await storedSpans(home, 'inference_requests'));
+    const [rollup] = await sql<{ n: number }>(
+      home,
+      `SELECT sum(requests) AS n FROM requests_1m WHERE model = '${MODEL}'`,
+    );
     expect(load.acked().length).toBeGreaterThan(0);
     expect(stored.lost).toEqual([]);
+    expect(Number(rollup?.n)).toBe(stored.rows);
     expect((await stop(second, 'SIGTERM', 15_000)).code).toBe(0);
     expect(errorLines(second)).toEqual([]);
   }
+  console.log(JSON.stringify({ suite: 'crash-safety migrations', seed: SEED, figures }));
 }, 300_000);

@@ -1,6 +1,6 @@
-// One HTTP attempt: POST the signed request with a timeout, and turn whatever happens (an
-// answer, a refused connection, a timeout) into an AttemptOutcome. Error texts are scrubbed of
-// the destination's secrets before they leave this file.
+// One HTTP attempt: POST the signed request until the outbox's signal ends it, and turn what
+// happens (an answer, a refused connection, an abort) into an AttemptOutcome. Error texts are
+// scrubbed of the destination's secrets before they leave this file.
 import { outboundRefusal } from './outbound-fetch';
 import { scrubSecrets } from './redact';
 import type { OutboundRequest } from './request';

@@ -1,5 +1,6 @@
 // reference_profiles (migrations/0012): a reference summarised once per feature and reused by
-// every drift run. One row per profile x feature; writing a profile's feature again replaces it.
+// every drift run. One row per profile x feature; writing a profile again replaces it: reads see
+// only the features of its latest write (created_at), not features an earlier write had.
 import { z } from 'zod';
 import { type FeatureProfile, QUANTILE_LEVELS } from '../../drift/profile';
 import type { Store } from '../store';
@@ -13,7 +14,13 @@ export interface ProfileOrigin {
   description: string;
 }
 
-/** Stores the profiles of `features` under `origin` (one INSERT). */
+const latestRow = z.object({ latest: z.coerce.number().nullable() });
+
+/**
+ * Stores the profiles of `features` under `origin` (one INSERT), replacing an earlier write of
+ * the same profile: written at `createdAtMs`, or 1 ms after the latest write when that is later
+ * (a second upload within the same millisecond still replaces the first).
+ */
 export async function insertReferenceProfile(
   store: Store,
   origin: ProfileOrigin,
@@ -21,6 +28,14 @@ export async function insertReferenceProfile(
   createdAtMs: number,
 ): Promise<void> {
   if (features.length === 0) return;
+  const [previous] = await store.query({
+    tag: 'reference_profiles.latest',
+    sql: `SELECT toUnixTimestamp64Milli(max(created_at)) AS latest FROM {db:Identifier}.reference_profiles
+          WHERE model = {model:String} AND profile_id = {id:String} HAVING count() > 0`,
+    params: { model: origin.model, id: origin.profileId },
+    schema: latestRow,
+  });
+  const writtenAt = Math.max(createdAtMs, (previous?.latest ?? Number.NEGATIVE_INFINITY) + 1);
   await store.insert({
     tag: 'reference_profiles.insert',
     table: 'reference_profiles',
@@ -59,7 +74,7 @@ export async function insertReferenceProfile(
             sample_values: [],
             categories: f.categories,
           }),
-      created_at: createdAtMs,
+      created_at: writtenAt,
     })),
   });
 }
@@ -101,7 +116,10 @@ export async function loadReferenceProfile(
             toUnixTimestamp64Milli(window_to) AS window_to, description, feature, kind, n, mean,
             std, min, max, quantiles, edges, counts, sample_values, categories
           FROM {db:Identifier}.reference_profiles FINAL
-          WHERE model = {model:String} AND profile_id = {id:String} ORDER BY feature`,
+          WHERE model = {model:String} AND profile_id = {id:String}
+            AND created_at = (SELECT max(created_at) FROM {db:Identifier}.reference_profiles
+                              WHERE model = {model:String} AND profile_id = {id:String})
+          ORDER BY feature`,
     params: { model, id: profileId },
     schema: profileRow,
   });
@@ -148,7 +166,7 @@ const listRow = z.object({
   window_to: z.coerce.number().nullable(),
   description: z.string(),
   features: z.coerce.number(),
-  created_at: z.coerce.number(),
+  written_at: z.coerce.number(),
 });
 
 /** A stored profile as a listing shows it: its origin, feature count and last write. */
@@ -168,10 +186,13 @@ export async function listReferenceProfiles(
     sql: `SELECT profile_id, model, any(source) AS source,
             toUnixTimestamp64Milli(any(window_from)) AS window_from,
             toUnixTimestamp64Milli(any(window_to)) AS window_to, any(description) AS description,
-            count() AS features, toUnixTimestamp64Milli(max(created_at)) AS created_at
+            count() AS features, toUnixTimestamp64Milli(max(created_at)) AS written_at
           FROM {db:Identifier}.reference_profiles FINAL
-          WHERE {model:Nullable(String)} IS NULL OR model = {model:Nullable(String)}
-          GROUP BY model, profile_id ORDER BY created_at DESC, model, profile_id
+          WHERE ({model:Nullable(String)} IS NULL OR model = {model:Nullable(String)})
+            AND (model, profile_id, created_at) IN (
+              SELECT model, profile_id, max(created_at) FROM {db:Identifier}.reference_profiles
+              GROUP BY model, profile_id)
+          GROUP BY model, profile_id ORDER BY written_at DESC, model, profile_id
           LIMIT {limit:UInt32}`,
     params: { model: filter.model ?? null, limit: filter.limit },
     schema: listRow,
@@ -187,6 +208,6 @@ export async function listReferenceProfiles(
         : {}),
     },
     features: r.features,
-    createdAtMs: r.created_at,
+    createdAtMs: r.written_at,
   }));
 }

@@ -164,6 +164,25 @@ describe('POST /api/v1/references', () => {
     expect(e.message).toMatch(message);
   });
 
+  it('a second upload under the same id replaces the profile: no feature of the first is left', async () => {
+    const upload = (csv: string) =>
+      call('POST', '/api/v1/references?model=replaced&id=training', {
+        body: csv,
+        type: 'text/csv',
+      });
+    expect((await upload('a,b\n1,x\n2,y\n')).status).toBe(201);
+    // The test clock stands still: both writes happen in the same millisecond.
+    expect((await upload('c\n3\n4\n')).status).toBe(201);
+    const stored = await loadReferenceProfile(api.store, 'replaced', 'training');
+    expect(stored?.features.map((f) => f.feature)).toEqual(['c']);
+    const listed = (await (await get('/api/v1/references?model=replaced')).json()) as {
+      references: { profile_id: string; features: number }[];
+    };
+    expect(listed.references).toEqual([
+      expect.objectContaining({ profile_id: 'training', features: 1 }),
+    ]);
+  });
+
   it('refuses a body over the limit (413), a missing model and a bad id (400), a read token (403)', async () => {
     const big = `a\n${'1\n'.repeat(600_000)}`;
     expect(

@@ -287,8 +287,9 @@ export class IngestWriter implements RowSink {
   //    table sent twice is dropped by its deduplication token). If that fails too, the committed
   //    tables' rows are remembered, so the client's resend stores only the rest.
   //  - The store refused the statement (500): each write is inserted alone, so one bad request
-  //    cannot fail the others; it alone is refused (400, not retried). If every write is refused
-  //    alone too, the store is failing, not the rows.
+  //    cannot fail the others; it alone is refused (400, not retried), and a write that met an
+  //    unreachable store alone gets 503. If every write fails alone too, the store is failing,
+  //    not the rows.
   //  - Otherwise (unreachable, or refused throughout): 503 to all and a cooldown.
   private async commit(batch: Batch): Promise<void> {
     const started = performance.now();
@@ -304,15 +305,23 @@ export class IngestWriter implements RowSink {
     if (failure !== undefined && isRefusal(failure) && batch.entries.length > 1) {
       const alone = await Promise.all(
         batch.entries.map(async (entry, i) => {
-          const err = await this.insertTables([entry], `${flushId}-${i}`, new Set(done));
+          const entryDone = new Set(done);
+          const err = await this.insertTables([entry], `${flushId}-${i}`, entryDone);
+          if (err !== undefined && entryDone.size > 0) this.rememberCommitted([entry], entryDone);
           return { entry, err };
         }),
       );
       const refused = alone.filter((a) => a.err !== undefined);
       if (refused.length < alone.length) {
+        // Only the store's answer to the rows makes them refused (400, not retried); a request
+        // that met a failing store alone is told to retry, and the circuit opens.
         for (const { entry, err } of alone) {
           if (err === undefined) entry.waiter.resolve();
-          else entry.waiter.reject(rowsRefused(err));
+          else if (isRefusal(err)) entry.waiter.reject(rowsRefused(err));
+          else {
+            this.failingUntil = this.clock.now().getTime() + this.limits.cooldownMs;
+            entry.waiter.reject(storeFailing(this.limits.cooldownMs, err));
+          }
         }
         settled = true;
         failure = undefined;

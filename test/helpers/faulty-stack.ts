@@ -8,7 +8,7 @@ import type { Clock } from '../../src/clock';
 import { emptyFileConfig } from '../../src/config/file';
 import { createReceiver } from '../../src/ingest/receiver';
 import { SinkGate } from '../../src/ingest/sink-gate';
-import { IngestWriter } from '../../src/ingest/writer';
+import { IngestWriter, type WriterLimits } from '../../src/ingest/writer';
 import { insertIngestRows } from '../../src/store/repositories/ingest-rows';
 import type { Store } from '../../src/store/store';
 import { createLogger, type Logger } from '../../src/telemetry/logger';
@@ -29,17 +29,19 @@ export function capturedLog(): { log: Logger; lines: Record<string, unknown>[] }
 }
 
 /**
- * Starts the OTLP receiver over `store` as `serve` wires it (group-commit writer with its default
- * limits behind the open gate) on a loopback port; returns its base URL and how to stop it.
+ * Starts the OTLP receiver over `store` as `serve` wires it (group-commit writer, default limits
+ * unless given, behind the open gate) on a loopback port; returns its base URL and how to stop it.
  */
 export async function startIntake(
   store: Store,
   clock: Clock,
   log: Logger,
+  limits?: Partial<WriterLimits>,
 ): Promise<{ url: string; stop(): Promise<void> }> {
   const writer = new IngestWriter({
     insert: (table, body, flushId) => insertIngestRows(store, table, body, flushId),
     clock,
+    ...(limits === undefined ? {} : { limits }),
   });
   const gate = new SinkGate(writer);
   gate.open();

@@ -14,16 +14,21 @@ export type Fault = { kind: 'refused' } | { kind: 'hangup' } | { kind: 'slow'; d
 export interface StoreCall {
   method: string;
   table?: string;
+  /** The rows of a raw insert (embedded mode's ingest path). */
+  body?: Buffer;
 }
 
 /**
- * A store with a switch: `down(fault)` until `up()`, or `downAt(match, fault)` for an outage
- * that starts with the first call `match` accepts; `failed` counts the calls the fault failed.
+ * A store with a switch: `down(fault)` until `up()`, or `downAt(match, fault, calls)` for an
+ * outage that starts with the first call `match` accepts and ends by itself after failing `calls`
+ * calls (a dropped connection: 1); `failed` counts the calls the fault failed.
  */
 export interface FaultyStore {
   store: Store;
   down(fault?: Fault): void;
-  downAt(match: (call: StoreCall) => boolean, fault?: Fault): void;
+  downAt(match: (call: StoreCall) => boolean, fault?: Fault, calls?: number): void;
+  /** From now until `up()`, the store answers every call `match` accepts with an error (not a fault). */
+  refuseWhere(match: (call: StoreCall) => boolean): void;
   up(): void;
   readonly isDown: boolean;
   readonly failed: number;
@@ -45,6 +50,13 @@ export function outageError(fault: Fault): Error {
   });
 }
 
+/** Returns the error a ClickHouse server answers rows it cannot parse with. */
+export function refusalError(): Error {
+  return new Error(
+    "Code: 27. DB::Exception: Cannot parse input: expected '\"' before: 'x'. (CANNOT_PARSE_INPUT_ASSERTION_FAILED)",
+  );
+}
+
 /**
  * Opens the embedded store for one suite, in a database of its own (as openTestStore), behind a
  * switchable fault.
@@ -56,15 +68,20 @@ export function openFaultyStore(
   const database = `test_${suite.replace(/\W/g, '_')}_${randomBytes(4).toString('hex')}`;
   const { client, rawInsert } = openEmbeddedClient(':memory:');
   let fault: Fault | undefined;
-  let armed: { match: (call: StoreCall) => boolean; fault: Fault } | undefined;
+  let armed: { match: (call: StoreCall) => boolean; fault: Fault; calls: number } | undefined;
+  // Calls the fault may still fail before the store is back by itself.
+  let remaining = Number.POSITIVE_INFINITY;
   let failed = 0;
+  let refusing: ((call: StoreCall) => boolean) | undefined;
   // Calls held by a slow fault: released at their delay, or all at once when the store is up.
   const held = new Set<() => void>();
 
   // Resolves when the call may go ahead; rejects as the outage would.
   async function gate(call: StoreCall): Promise<void> {
+    if (refusing?.(call)) throw refusalError();
     if (armed?.match(call)) {
       fault = armed.fault;
+      remaining = armed.calls;
       armed = undefined;
     }
     const now = fault;
@@ -82,6 +99,7 @@ export function openFaultyStore(
       return;
     }
     failed++;
+    if (--remaining <= 0) fault = undefined;
     throw outageError(now);
   }
 
@@ -109,7 +127,7 @@ export function openFaultyStore(
     },
   }) as ClickHouseClient;
   const faultyInsert: RawInsert = async (params) => {
-    await gate({ method: 'rawInsert', table: params.table });
+    await gate({ method: 'rawInsert', table: params.table, body: params.values });
     return rawInsert(params);
   };
 
@@ -124,13 +142,18 @@ export function openFaultyStore(
     store,
     down(next: Fault = { kind: 'refused' }) {
       fault = next;
+      remaining = Number.POSITIVE_INFINITY;
     },
-    downAt(match, next: Fault = { kind: 'refused' }) {
-      armed = { match, fault: next };
+    downAt(match, next: Fault = { kind: 'refused' }, calls = Number.POSITIVE_INFINITY) {
+      armed = { match, fault: next, calls };
+    },
+    refuseWhere(match) {
+      refusing = match;
     },
     up() {
       fault = undefined;
       armed = undefined;
+      refusing = undefined;
       for (const release of [...held]) release();
     },
     get isDown() {

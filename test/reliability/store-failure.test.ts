@@ -8,6 +8,7 @@ import { createApp } from '../../src/api/app';
 import { closeServer, listen } from '../../src/api/http-server';
 import type { Clock } from '../../src/clock';
 import { encodeExportRequest } from '../../src/ingest/otlp';
+import type { WriterLimits } from '../../src/ingest/writer';
 import { migrate } from '../../src/store/migrate';
 import { loadMigrationFiles } from '../../src/store/migration-plan';
 import { checkReadiness } from '../../src/store/readiness';
@@ -43,10 +44,12 @@ afterAll(async () => {
 });
 
 // The receiver over the faulty store, its writer on a clock the test moves (no cooldown waits).
-async function intake(): Promise<{ url: string; clock: Clock; advance(ms: number): void }> {
+async function intake(
+  limits?: Partial<WriterLimits>,
+): Promise<{ url: string; clock: Clock; advance(ms: number): void }> {
   let now = Date.now();
   const clock: Clock = { now: () => new Date(now) };
-  const started = await startIntake(store, clock, log);
+  const started = await startIntake(store, clock, log, limits);
   cleanups.push(() => started.stop());
   return {
     url: `${started.url}/v1/traces`,
@@ -55,6 +58,12 @@ async function intake(): Promise<{ url: string; clock: Clock; advance(ms: number
       now += ms;
     },
   };
+}
+
+/** One request as sent: its trace and its body. */
+interface Sent {
+  traceId: string;
+  body: Buffer;
 }
 
 async function stored(
@@ -129,6 +138,45 @@ describe('OTLP receiver while the store is down', () => {
       await stored('inference_requests', [traceId]),
       await stored('evaluations', [traceId]),
     ]).toEqual([5, 5]);
+  });
+});
+
+describe('OTLP receiver when the store drops one connection', () => {
+  it('while a flush is split request by request: that request gets 503 (not 400), and sent again is stored once', async () => {
+    // Three requests in one flush (it flushes when all 18 rows are in; a smaller one waits 2 s);
+    // the store refuses the rows of one, so each request is inserted alone; the connection of
+    // another's second table drops.
+    const { url, clock, advance } = await intake({ maxBatchRows: 18, maxDelayMs: 2_000 });
+    const [good, bad, victim] = ['split-good', 'split-bad', 'split-victim'].map((model) => {
+      const { traceId, request } = genaiTraces(3, model, clock.now().getTime());
+      return { traceId, body: encodeExportRequest('traces', 'protobuf', request) };
+    }) as [Sent, Sent, Sent];
+    faulty.refuseWhere((call) => call.body?.includes(bad.traceId) === true);
+    faulty.downAt(
+      (call) =>
+        call.table?.endsWith('.evaluations') === true &&
+        call.body?.includes(victim.traceId) === true,
+      { kind: 'hangup' },
+      1,
+    );
+    const [goodAnswer, badAnswer, victimAnswer] = await Promise.all(
+      [good, bad, victim].map((s) => post(url, s.body, PROTO)),
+    );
+    expect([goodAnswer?.status, badAnswer?.status]).toEqual([200, 400]);
+    expect(victimAnswer?.status).toBe(503);
+    expect(Number(victimAnswer?.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    faulty.up();
+    advance(Number(victimAnswer?.headers.get('retry-after')) * 1_000);
+    expect((await post(url, victim.body, PROTO)).status).toBe(200);
+    const counts = async (s: Sent) => [
+      await stored('inference_requests', [s.traceId]),
+      await stored('evaluations', [s.traceId]),
+    ];
+    expect([await counts(good), await counts(bad), await counts(victim)]).toEqual([
+      [3, 3],
+      [0, 0],
+      [3, 3],
+    ]);
   });
 });
 

@@ -8,6 +8,7 @@ import express, {
   type Request,
   type Response,
 } from 'express';
+import { refuseOversizedBody } from '../api/body-limit';
 import { requireScope } from '../api/middleware/auth';
 import { toAppError } from '../api/middleware/errors';
 import { requestMetrics } from '../api/middleware/request-metrics';
@@ -62,6 +63,7 @@ export function createReceiver(deps: ReceiverDeps): Express {
       },
       requireScope(deps.tokens, 'ingest'),
       requireOtlpContentType,
+      refuseOversizedBody(deps.settings.maxBodyBytes),
       readBody,
       async (req, res) => {
         const encoding = encodingOf(req.headers['content-type']) ?? 'json';

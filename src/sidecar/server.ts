@@ -2,6 +2,7 @@
 // dynamic batcher per model, admission control, a response cache and its own /metrics.
 import type { RequestListener } from 'node:http';
 import express, { type Express } from 'express';
+import { refuseOversizedBody } from '../api/body-limit';
 import { closeServer, type Listening, listen } from '../api/http-server';
 import { errorHandler, notFound } from '../api/middleware/errors';
 import { createLogger, type Logger } from '../telemetry/logger';
@@ -133,7 +134,15 @@ export function createSidecarApp(options: SidecarServerOptions): SidecarApp {
   // Answers are never conditional (POST): no body hash per answer for an ETag nobody sends back.
   app.disable('etag');
   app.use(noteArrival);
-  app.use(express.json({ limit: BODY_LIMIT_BYTES }));
+  // Only POST routes take a body: a GET's is never read (nor buffered).
+  const checkBody = refuseOversizedBody(BODY_LIMIT_BYTES);
+  const parseBody = express.json({ limit: BODY_LIMIT_BYTES });
+  app.use((req, res, next) => {
+    if (req.method !== 'POST') return next();
+    checkBody(req, res, (err?: unknown) =>
+      err === undefined ? parseBody(req, res, next) : next(err),
+    );
+  });
   app.use(openaiRoutes(deps)); // most traffic: first in the router's walk
   app.use(kserveRoutes(deps));
   app.use(adminRoutes(deps));

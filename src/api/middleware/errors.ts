@@ -2,6 +2,7 @@ import type { ServerResponse } from 'node:http';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { AppError } from '../../errors';
 import type { Logger } from '../../telemetry/logger';
+import { bodyTooLarge } from '../body-limit';
 import { sendJson } from '../http-server';
 
 /** The body of every error answer. */
@@ -60,11 +61,14 @@ export function answerError(
  */
 export function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
-  const { type, status, message } = (err ?? {}) as {
+  const { type, status, message, limit } = (err ?? {}) as {
     type?: unknown;
     status?: unknown;
     message?: unknown;
+    limit?: unknown;
   };
+  // body-parser's own 413 (a body without Content-Length, or compressed) says only "too large".
+  if (type === 'entity.too.large' && typeof limit === 'number') return bodyTooLarge(limit);
   const mapped = typeof type === 'string' ? BODY_ERRORS[type] : undefined;
   if (mapped !== undefined) return new AppError(mapped.code, mapped.status, String(message));
   // http-errors (body-parser, express) mark the caller's mistakes with a 4xx `status`.

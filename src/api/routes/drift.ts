@@ -16,6 +16,7 @@ import { AppError } from '../../errors';
 import { parseTime, timeParam } from '../../model-stats/window';
 import type { Store } from '../../store/store';
 import { parseBody } from '../body';
+import { refuseOversizedBody } from '../body-limit';
 import { requireScope } from '../middleware/auth';
 import { parseQuery } from '../query';
 
@@ -34,6 +35,8 @@ export const MAX_LIST_LIMIT = 1000;
 export const DEFAULT_MAX_UPLOAD_BYTES = 100 * 1024 * 1024;
 
 const CSV_TYPES = ['text/csv', 'application/csv'];
+// The JSON bodies of drift/run and of a pinned reference: a few fields.
+const JSON_BODY_BYTES = 64 * 1024;
 const JSONL_TYPES = [
   'application/x-ndjson',
   'application/jsonl',
@@ -140,7 +143,11 @@ export function driftRoutes(tokens: readonly ApiToken[], deps: DriftApiDeps): Ro
       .send(renderDriftHtml(json));
   });
 
-  router.post('/api/v1/drift/run', admin, express.json({ limit: '64kb' }), async (req, res) => {
+  const runBodyLimit = [
+    refuseOversizedBody(JSON_BODY_BYTES),
+    express.json({ limit: JSON_BODY_BYTES }),
+  ];
+  router.post('/api/v1/drift/run', admin, ...runBodyLimit, async (req, res) => {
     // No body at all reads as {}, so the 400 names the missing fields.
     const body = parseBody(runBody, req.body ?? {});
     const stored = await drift.run({
@@ -162,8 +169,16 @@ export function driftRoutes(tokens: readonly ApiToken[], deps: DriftApiDeps): Ro
   router.post(
     '/api/v1/references',
     admin,
+    // An upload may be large, a pin request is small; any other type is refused unread (415).
+    refuseOversizedBody((req) =>
+      isA(req, CSV_TYPES) || isA(req, JSONL_TYPES)
+        ? maxBytes
+        : isA(req, ['application/json'])
+          ? JSON_BODY_BYTES
+          : undefined,
+    ),
     express.text({ type: [...CSV_TYPES, ...JSONL_TYPES], limit: maxBytes }),
-    express.json({ type: 'application/json', limit: '64kb' }),
+    express.json({ type: 'application/json', limit: JSON_BODY_BYTES }),
     async (req, res) => {
       if (isA(req, CSV_TYPES) || isA(req, JSONL_TYPES)) {
         const q = parseQuery(uploadQuery, req.query);

@@ -3,6 +3,7 @@ import type { Clock } from '../../clock';
 import type { ApiToken } from '../../config/tokens';
 import { type FeedbackOptions, parseFeedback } from '../../ingest/feedback';
 import { emptyRows, type RowSink } from '../../ingest/rows';
+import { refuseOversizedBody } from '../body-limit';
 import { requireScope } from '../middleware/auth';
 
 /** What POST /api/v1/feedback needs: where rows go, the clock, retention and score ranges. */
@@ -15,6 +16,8 @@ export interface FeedbackDeps {
   maxBodyBytes?: number;
 }
 
+const DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024;
+
 /**
  * Returns POST /api/v1/feedback (ingest scope): delayed scores and labels, stored in
  * pending_evaluations until their request is known. Answers 200 {accepted, rejected, errors}
@@ -25,9 +28,14 @@ export function feedbackRoutes(tokens: readonly ApiToken[], deps: FeedbackDeps):
   router.post(
     '/api/v1/feedback',
     requireScope(tokens, 'ingest'),
+    refuseOversizedBody(deps.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES),
     // Any content type is read as JSON (curl -d sends form-urlencoded); primitives reach
     // parseFeedback, which says what was expected.
-    express.json({ type: () => true, strict: false, limit: deps.maxBodyBytes ?? 8 * 1024 * 1024 }),
+    express.json({
+      type: () => true,
+      strict: false,
+      limit: deps.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    }),
     async (req, res) => {
       // body-parser turns an empty body into {}; an empty body is not one empty item.
       const length = req.headers['content-length'];

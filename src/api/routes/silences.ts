@@ -5,6 +5,7 @@ import type { Clock } from '../../clock';
 import type { ApiToken } from '../../config/tokens';
 import { AppError } from '../../errors';
 import type { SilenceRepository, StoredSilence } from '../../store/repositories/silences';
+import { refuseOversizedBody } from '../body-limit';
 import { requireScope } from '../middleware/auth';
 
 /** What the silence routes need: the stored silences and the clock. */
@@ -55,6 +56,7 @@ export function silenceRoutes(tokens: readonly ApiToken[], deps: SilenceDeps): R
   router.post(
     '/api/v1/silences',
     requireScope(tokens, 'admin'),
+    refuseOversizedBody(64 * 1024),
     express.json({ type: () => true, strict: false, limit: 64 * 1024 }),
     async (req, res) => {
       const now = deps.clock.now();

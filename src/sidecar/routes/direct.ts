@@ -9,6 +9,7 @@
 // (test/integration/sidecar/server-direct).
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import express from 'express';
+import { declaredTooLarge } from '../../api/body-limit';
 import { answerError } from '../../api/middleware/errors';
 import type { Logger } from '../../telemetry/logger';
 import { noteArrivalAt } from '../server-timing';
@@ -70,6 +71,8 @@ export function directListener(
         const params = route.match(path);
         if (params === undefined) continue;
         noteArrivalAt(res);
+        const refused = declaredTooLarge(req, BODY_LIMIT_BYTES);
+        if (refused !== undefined) return answerError(res, refused, log);
         const request = req as InferenceRequest;
         parseJson(request, res, (err?: unknown) => {
           if (err !== undefined) return answerError(res, err, log);

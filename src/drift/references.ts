@@ -63,7 +63,7 @@ export async function uploadReference(
         .map((c) => `"${c.name}" (${c.type.replace(/\s+/g, ' ')})`)
         .join(', ')} ${unusable.length > 1 ? 'are' : 'is'} neither numeric nor text`,
     );
-  const named = (kind: string) => columns.filter((c) => c.kind === kind).map((c) => c.name);
+  const named = (kind: string) => columns.filter((c) => c.kind === kind);
   const summaries = await uploadNumericSummaries(store, format, data, named('numeric'));
   const categories = await uploadCategoryCounts(store, format, data, named('categorical'));
   const profiles = [

@@ -2,7 +2,9 @@
 // engine like the window summaries in drift-windows.ts: the file travels as one bound String
 // parameter into ClickHouse's `format(CSVWithNames | JSONEachRow, {data:String})` table function,
 // its column types are inferred there (DESCRIBE), and per column the numeric summaries or the
-// category counts come back. Column names are bound as {cN:Identifier}, never spliced.
+// category counts come back. Columns are read by position (tupleElement of the row, the position
+// bound), their names bound as values: never spliced, and no quoting of names as identifiers
+// (a name with a backslash did not survive it).
 import { z } from 'zod';
 import { AppError } from '../../errors';
 import { type Store, StoreError } from '../store';
@@ -21,6 +23,8 @@ export type UploadFormat = 'CSVWithNames' | 'JSONEachRow';
 /** A column of the upload and how drift reads it. */
 export interface UploadColumn {
   name: string;
+  /** Its place in the file, from 1. */
+  position: number;
   /** The type ClickHouse inferred, e.g. Nullable(Float64). */
   type: string;
   /** numeric (ints, floats, decimals), categorical (text, Bool), empty (no value at all), or unusable. */
@@ -62,20 +66,32 @@ export async function describeUpload(
       schema: describeRow,
     }),
   );
-  return rows.map((r) => ({ name: r.name, type: r.type, kind: columnKind(r.type) }));
+  return rows.map((r, i) => ({
+    name: r.name,
+    position: i + 1,
+    type: r.type,
+    kind: columnKind(r.type),
+  }));
 }
 
+/** A column to summarise: its name and place in the file (from 1). */
+export type ColumnRef = Pick<UploadColumn, 'name' | 'position'>;
+
 // (name, value) pairs of the columns given, one per row and column: the array of tuples is
-// built from placeholders (ours), the names and columns are bound.
-function pairs(columns: readonly string[], cast: 'toFloat64' | 'toString') {
-  const params: Record<string, string> = {};
-  const items = columns.map((name, i) => {
-    params[`n${i}`] = name;
-    params[`c${i}`] = name;
-    return `tuple({n${i}:String}, ${cast}({c${i}:Identifier}))`;
+// built from placeholders (ours), the names and positions are bound.
+function pairs(columns: readonly ColumnRef[], cast: 'toFloat64' | 'toString') {
+  const params: Record<string, string | number> = {};
+  const items = columns.map((column, i) => {
+    params[`n${i}`] = column.name;
+    params[`p${i}`] = column.position;
+    return `tuple({n${i}:String}, ${cast}(tupleElement(row, {p${i}:UInt32})))`;
   });
   return { array: `[${items.join(', ')}]`, params };
 }
+
+// The upload's rows, each as one tuple `row` of its columns in file order.
+const ROWS = (format: UploadFormat) =>
+  `(SELECT tuple(*) AS row FROM format(${format}, {data:String}))`;
 
 /**
  * Returns, per numeric column named with at least one finite value, what numericSummaries
@@ -87,7 +103,7 @@ export async function uploadNumericSummaries(
   store: Store,
   format: UploadFormat,
   data: string,
-  columns: readonly string[],
+  columns: readonly ColumnRef[],
 ): Promise<NumericSummary[]> {
   if (columns.length === 0) return [];
   const { array, params } = pairs(columns, 'toFloat64');
@@ -96,7 +112,7 @@ export async function uploadNumericSummaries(
       tag: 'drift.upload.numeric_summaries',
       sql: `${numericSummariesSql(
         `SELECT kv.1 AS k, assumeNotNull(kv.2) AS v
-         FROM format(${format}, {data:String}) ARRAY JOIN ${array} AS kv
+         FROM ${ROWS(format)} ARRAY JOIN ${array} AS kv
          WHERE kv.2 IS NOT NULL AND isFinite(assumeNotNull(kv.2))`,
         // A reference is profiled once: exact ends are worth min()/max() here.
         'exact',
@@ -115,7 +131,7 @@ export async function uploadCategoryCounts(
   store: Store,
   format: UploadFormat,
   data: string,
-  columns: readonly string[],
+  columns: readonly ColumnRef[],
 ): Promise<Map<string, Record<string, number>>> {
   if (columns.length === 0) return new Map();
   const { array, params } = pairs(columns, 'toString');
@@ -124,7 +140,7 @@ export async function uploadCategoryCounts(
       tag: 'drift.upload.category_counts',
       sql: `${categoryCountsSql(
         `SELECT kv.1 AS k, assumeNotNull(kv.2) AS v
-         FROM format(${format}, {data:String}) ARRAY JOIN ${array} AS kv
+         FROM ${ROWS(format)} ARRAY JOIN ${array} AS kv
          WHERE kv.2 IS NOT NULL`,
       )} ${SETTINGS}`,
       params: { ...params, data },
@@ -141,7 +157,7 @@ async function asUploadError<T>(format: UploadFormat, run: () => Promise<T>): Pr
     return await run();
   } catch (err) {
     if (!(err instanceof StoreError) || err.code !== 'store_query_failed') throw err;
-    const cause = err.cause instanceof Error ? err.cause.message : err.message;
+    const cause = engineReason(err.cause instanceof Error ? err.cause.message : err.message);
     const what = format === 'CSVWithNames' ? 'CSV' : 'JSON lines';
     throw new AppError(
       'invalid_upload',
@@ -150,4 +166,15 @@ async function asUploadError<T>(format: UploadFormat, run: () => Promise<T>): Pr
       { cause: err },
     );
   }
+}
+
+const MAX_REASON = 500;
+
+/**
+ * Returns the engine's reason for refusing an upload query without the query it may quote
+ * (which holds the whole upload), at most MAX_REASON characters.
+ */
+export function engineReason(message: string): string {
+  const reason = message.split(/\s+in scope\s|\.\s*\(\w+\)\s*\(version/)[0] ?? message;
+  return reason.length > MAX_REASON ? `${reason.slice(0, MAX_REASON)}…` : reason;
 }

@@ -164,6 +164,25 @@ describe('POST /api/v1/references', () => {
     expect(e.message).toMatch(message);
   });
 
+  it('profiles columns whose names hold a backslash, a backquote or quotes', async () => {
+    const names = ['back\\slash', 'back`quote', 'dou"ble', "sin'gle"];
+    const header = names.map((n) => `"${n.replaceAll('"', '""')}"`).join(',');
+    const res = await call('POST', '/api/v1/references?model=odd&id=names', {
+      body: `${header}\n1,a,2,b\n3,c,4,d\n`,
+      type: 'text/csv',
+    });
+    expect(res.status).toBe(201);
+    const stored = await loadReferenceProfile(api.store, 'odd', 'names');
+    expect(stored?.features.map((f) => [f.feature, f.kind, f.n])).toEqual(
+      [
+        ['back\\slash', 'numeric', 2],
+        ['back`quote', 'categorical', 2],
+        ['dou"ble', 'numeric', 2],
+        ["sin'gle", 'categorical', 2],
+      ].sort(),
+    );
+  });
+
   it('a second upload under the same id replaces the profile: no feature of the first is left', async () => {
     const upload = (csv: string) =>
       call('POST', '/api/v1/references?model=replaced&id=training', {

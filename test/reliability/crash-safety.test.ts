@@ -3,7 +3,9 @@
 // outbox messages wait for a receiver that answers 503. Afterwards every span acknowledged is
 // stored (duplicates only from requests resent after getting no answer), each restart reopened
 // the store cleanly (ready, no error logged, no migration applied) and every message reached the
-// receiver once per webhook-id. Fast variant: 1 round; INSIGHTAGENT_RELIABILITY=full: 5.
+// receiver once per webhook-id. The messages are put in the outbox by the outbox's own enqueue
+// before the first start: the jobs that enqueue in serve tick once a minute, longer than a round.
+// Fast variant: 1 round; INSIGHTAGENT_RELIABILITY=full: 5. CRASH_SEED=<n> replays a run's draws.
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';

@@ -6,7 +6,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import type { z } from 'zod';
 import { AppError, errorMessage } from '../errors';
 import { quoteIdentifier } from './cluster-ddl';
-import { isNetworkError } from './network-errors';
+import { isUnavailableError } from './network-errors';
 
 /** How a failed network call is retried; `attempts` counts the first try. */
 export interface RetryPolicy {
@@ -38,7 +38,7 @@ export interface Statement {
   signal?: AbortSignal;
 }
 
-/** The store failed; `store_unavailable` (503) when it could not be reached, else 500. */
+/** The store failed: `store_unavailable` (503) when unreachable or it said "not now", else 500. */
 export class StoreError extends AppError {
   constructor(
     code: 'store_unavailable' | 'store_query_failed' | 'store_locked',
@@ -76,7 +76,7 @@ export type RawInsert = (params: {
 
 /**
  * The one wrapper every repository uses: values only as bound parameters, a tag on every call,
- * typed rows, and retries of network failures (server mode only).
+ * typed rows, and retries while the store is unavailable (server mode only).
  */
 export class Store {
   readonly mode: 'embedded' | 'server';
@@ -223,17 +223,17 @@ export class Store {
         this.report(kind, statement.tag, started, attempt, 'ok');
         return value;
       } catch (err) {
-        const network = isNetworkError(err);
-        if (network && attempt < attempts && !statement.signal?.aborted) {
+        const unavailable = isUnavailableError(err);
+        if (unavailable && attempt < attempts && !statement.signal?.aborted) {
           const backoff = Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 1));
           await sleep(backoff / 2 + Math.random() * (backoff / 2));
           continue;
         }
         this.report(kind, statement.tag, started, attempt, 'error');
-        if (network) {
+        if (unavailable) {
           throw new StoreError(
             'store_unavailable',
-            `store unreachable during ${statement.tag} after ${attempt} attempt(s): ${errorMessage(err)}`,
+            `store unavailable during ${statement.tag} after ${attempt} attempt(s): ${errorMessage(err)}`,
             err,
           );
         }

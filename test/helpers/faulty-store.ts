@@ -1,14 +1,22 @@
 // A store that can be taken down: the real embedded ClickHouse behind a wrapper of its
 // @clickhouse/client (and of chDB's raw insert) that, while a fault is set, fails every call as
-// an outage of a ClickHouse server does — connection refused, or the socket hung up — or answers
-// only after a delay (a slow store). Nothing in the Store or above it knows about the wrapper.
+// an outage of a ClickHouse server does — connection refused, the socket hung up, or the server's
+// own "not now" (TOO_MANY_PARTS, a read-only replica) — or answers only after a delay (slow). Nothing in the Store or above it knows about the wrapper.
 import { randomBytes } from 'node:crypto';
-import type { ClickHouseClient } from '@clickhouse/client';
+import { type ClickHouseClient, ClickHouseError } from '@clickhouse/client';
 import { openEmbeddedClient } from '../../src/store/open';
 import { NO_RETRY, type RawInsert, Store, type StoreCallEvent } from '../../src/store/store';
 
-/** What an outage looks like to the client; a slow store answers after `delayMs` or once up. */
-export type Fault = { kind: 'refused' } | { kind: 'hangup' } | { kind: 'slow'; delayMs: number };
+/**
+ * What an outage looks like to the client: no connection, a dropped one, a server that answers
+ * it cannot take the statement now (a ClickHouse exception such as TOO_MANY_PARTS), or a slow
+ * store that answers after `delayMs` or once up.
+ */
+export type Fault =
+  | { kind: 'refused' }
+  | { kind: 'hangup' }
+  | { kind: 'busy'; code: string; type: string }
+  | { kind: 'slow'; delayMs: number };
 
 /** One call reaching the store: the client method (or chDB's raw insert) and its table if any. */
 export interface StoreCall {
@@ -37,8 +45,15 @@ export interface FaultyStore {
 // The client methods that reach the server; anything else (close) passes through.
 const CALLS = new Set(['query', 'command', 'insert', 'exec', 'ping']);
 
-/** Returns the error Node's http client raises for `fault` (same message, code and fields). */
-export function outageError(fault: Fault): Error {
+/** Returns the error the client raises for `fault` (Node's, or the client's ClickHouseError). */
+export function outageError(fault: Exclude<Fault, { kind: 'slow' }>): Error {
+  if (fault.kind === 'busy') {
+    return new ClickHouseError({
+      message: `${fault.type} (simulated): the server cannot take this statement now. `,
+      code: fault.code,
+      type: fault.type,
+    });
+  }
   if (fault.kind === 'hangup')
     return Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
   return Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:8123'), {

@@ -143,10 +143,10 @@ describe('OTLP receiver while the store is down', () => {
 
 describe('OTLP receiver when the store drops one connection', () => {
   it('while a flush is split request by request: that request gets 503 (not 400), and sent again is stored once', async () => {
-    // Three requests in one flush (it flushes when all 18 rows are in; a smaller one waits 2 s);
+    // Three requests in one flush (it flushes when all 18 rows are in; a smaller one waits 1 s);
     // the store refuses the rows of one, so each request is inserted alone; the connection of
     // another's second table drops.
-    const { url, clock, advance } = await intake({ maxBatchRows: 18, maxDelayMs: 2_000 });
+    const { url, clock, advance } = await intake({ maxBatchRows: 18, maxDelayMs: 1_000 });
     const [good, bad, victim] = ['split-good', 'split-bad', 'split-victim'].map((model) => {
       const { traceId, request } = genaiTraces(3, model, clock.now().getTime());
       return { traceId, body: encodeExportRequest('traces', 'protobuf', request) };
@@ -178,6 +178,40 @@ describe('OTLP receiver when the store drops one connection', () => {
       [3, 3],
     ]);
   });
+});
+
+describe('OTLP receiver when the server answers it cannot take rows now', () => {
+  it.each([
+    ['TOO_MANY_PARTS', '252'],
+    ['TABLE_IS_READ_ONLY', '242'],
+  ])(
+    '%s to a flush of three requests: each gets 503, none 400; sent again, each stored once',
+    async (type, code) => {
+      const { url, clock, advance } = await intake({ maxBatchRows: 18, maxDelayMs: 2_000 });
+      const sent = ['busy-a', 'busy-b', 'busy-c'].map((model) => {
+        const { traceId, request } = genaiTraces(3, model, clock.now().getTime());
+        return { traceId, body: encodeExportRequest('traces', 'protobuf', request) };
+      });
+      // The server refuses the flush's INSERT and the first request's alone, then takes them.
+      faulty.downAt((call) => call.method === 'rawInsert', { kind: 'busy', type, code }, 2);
+      const answers = await Promise.all(sent.map((s) => post(url, s.body, PROTO)));
+      expect(answers.map((a) => a.status)).toEqual([503, 503, 503]);
+      for (const answer of answers) {
+        expect(Number(answer.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+        expect(statusOf(answer).message).toBe(
+          'the store cannot take rows now: insert failed (store_unavailable)',
+        );
+      }
+      faulty.up();
+      advance(2_000);
+      // Sent again together: one flush of all 18 rows.
+      const again = await Promise.all(sent.map((s) => post(url, s.body, PROTO)));
+      expect(again.map((a) => a.status)).toEqual([200, 200, 200]);
+      const traceIds = sent.map((s) => s.traceId);
+      expect(await stored('inference_requests', traceIds)).toBe(9);
+      expect(await stored('evaluations', traceIds)).toBe(9);
+    },
+  );
 });
 
 describe('/readyz on a store that does not answer', () => {

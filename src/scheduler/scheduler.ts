@@ -2,7 +2,7 @@
 // owes (runDueWindows), so the cron expression only decides how soon after a window ends it is
 // evaluated; missed ticks (downtime, a slow pass) are made up from job_runs, not from cron.
 // node-cron's noOverlap keeps one pass per job at a time; a pass that throws is logged and the
-// next tick tries again. An unreachable store is an expected outage, not a bug: that pass is
+// next tick tries again. An unavailable store is an expected outage, not a bug: that pass is
 // logged as skipped (warn), and the windows it would have run are caught up once the store answers.
 import cron, { type ScheduledTask } from 'node-cron';
 import { errorMessage } from '../errors';
@@ -37,7 +37,7 @@ export function startScheduler(
           if (err instanceof StoreError && err.code === 'store_unavailable') {
             deps.log.warn(
               { job: job.name, err: errorMessage(err) },
-              'store unreachable; job pass skipped, its windows run once the store answers',
+              'store unavailable; job pass skipped, its windows run once the store answers',
             );
           } else deps.log.error({ job: job.name, err: errorMessage(err) }, 'scheduler pass failed');
         });

@@ -344,7 +344,7 @@ describe(`one store outage of ${OUTAGE_MS} ms`, () => {
     for (const line of run.skipLog) {
       expect(line).toMatchObject({
         level: 'warn',
-        msg: 'store unreachable; job pass skipped, its windows run once the store answers',
+        msg: 'store unavailable; job pass skipped, its windows run once the store answers',
       });
     }
     // Nothing was recorded during the outage; every missed window succeeded once afterwards.

@@ -14,6 +14,7 @@ import { SinkGate } from '../ingest/sink-gate';
 import { IngestWriter } from '../ingest/writer';
 import { createShutdown } from '../lifecycle/shutdown';
 import { createModelStats } from '../model-stats/service';
+import { outboundFetch } from '../outbox/outbound-fetch';
 import { createOutbox, type Outbox } from '../outbox/outbox';
 import { createDailyReportJob } from '../report/daily-job';
 import { createInsightReports } from '../report/service';
@@ -74,7 +75,7 @@ export async function runServe(
     : given;
   if (demo && !(options.roles.has('api') && options.roles.has('ingest')))
     throw new ConfigError('--demo needs the api and ingest roles (it posts to both)');
-  const { env, file, channels, retrain, drift, reports } = loadConfig(source);
+  const { env, file, channels, retrain, drift, reports, outbound } = loadConfig(source);
   const refusal = bindRefusal(env.host, env.tokens.length, options.insecure);
   if (refusal !== undefined) throw new ConfigError(refusal);
   const log = createLogger(env.logLevel);
@@ -177,6 +178,8 @@ export async function runServe(
       channels: (name) => channels.find((c) => c.name === name),
       // Retrain targets (for the drift and SLO jobs' retrainer) are named destinations too.
       destinations: retrainDestinations(retrain),
+      // Each request checked against outbound.allowed_hosts and the metadata addresses.
+      fetch: outboundFetch(outbound),
       log,
     });
     outbox.start();

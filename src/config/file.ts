@@ -3,17 +3,19 @@ import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { ConfigError, errorMessage } from '../errors';
 import { ingestSection } from '../ingest/settings';
+import { outboundSection } from '../outbox/allowlist';
 import { sloListSchema } from '../slo/spec';
 import { formatIssues, formatPath } from './issues';
 
-const SECTIONS = ['slos', 'drift', 'channels', 'retrain', 'ingest', 'reports'] as const;
+const SECTIONS = ['slos', 'drift', 'channels', 'retrain', 'ingest', 'reports', 'outbound'] as const;
 
 const mapping = z.record(z.string(), z.unknown(), { error: 'expected a mapping (key: value)' });
 const listOfMappings = z.array(mapping, { error: 'expected a list' }).default([]);
 
 // Each section's entries are validated in full by the module that owns it (drift, alerts,
-// retrain, report); here only the outline is checked. `slos` and `ingest` are validated here, by their
-// owners' schemas (src/slo/spec.ts, src/ingest/settings.ts).
+// retrain, report); here only the outline is checked. `slos`, `ingest` and `outbound` are
+// validated here, by their owners' schemas (src/slo/spec.ts, src/ingest/settings.ts,
+// src/outbox/allowlist.ts).
 const schema = z.strictObject(
   {
     slos: sloListSchema,
@@ -22,6 +24,7 @@ const schema = z.strictObject(
     retrain: mapping.default({}),
     ingest: ingestSection,
     reports: mapping.default({}),
+    outbound: outboundSection,
   },
   {
     error: (iss) =>

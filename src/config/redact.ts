@@ -36,6 +36,8 @@ export function redactedConfig(env: Env, file: FileConfig): Record<string, unkno
       reports: Object.keys(file.reports),
       // No secrets in ingest settings: shown in full, defaults included.
       ingest: file.ingest,
+      // The entries as written; unset: any host but link-local and cloud metadata addresses.
+      outbound: { allowed_hosts: file.outbound.allowedHosts?.map((p) => p.text) ?? null },
     },
   };
 }

@@ -17,6 +17,8 @@ describe('YAML configuration', () => {
       retrain: {},
       reports: {},
       ingest: expect.objectContaining({ maxBodyBytes: 64 * 1024 * 1024 }),
+      // No allowed_hosts: any host but link-local and cloud metadata addresses.
+      outbound: {},
     });
   });
 

@@ -21,6 +21,8 @@ export type Fault =
 /** One call reaching the store: the client method (or chDB's raw insert) and its table if any. */
 export interface StoreCall {
   method: string;
+  /** The Store's tag of the call (e.g. `slo.availability_minutes`), from its query id. */
+  tag?: string;
   table?: string;
   /** The rows of a raw insert (embedded mode's ingest path). */
   body?: Buffer;
@@ -135,8 +137,12 @@ export function openFaultyStore(
         };
       }
       return async (...args: unknown[]) => {
-        const table = (args[0] as { table?: unknown } | undefined)?.table;
-        await gate({ method: prop, ...(typeof table === 'string' ? { table } : {}) });
+        const params = args[0] as { table?: unknown; query_id?: unknown } | undefined;
+        const call: StoreCall = { method: prop };
+        if (typeof params?.table === 'string') call.table = params.table;
+        const tag = /^insightagent:(.+):[0-9a-f-]{36}$/.exec(String(params?.query_id))?.[1];
+        if (tag !== undefined) call.tag = tag;
+        await gate(call);
         return value.apply(target, args);
       };
     },

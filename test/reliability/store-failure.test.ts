@@ -9,6 +9,11 @@ import { closeServer, listen } from '../../src/api/http-server';
 import type { Clock } from '../../src/clock';
 import { encodeExportRequest } from '../../src/ingest/otlp';
 import type { WriterLimits } from '../../src/ingest/writer';
+import { createOutbox } from '../../src/outbox/outbox';
+import { runDueWindows } from '../../src/scheduler/run-job';
+import { lastWindowEnd } from '../../src/scheduler/windows';
+import { defaultSlos } from '../../src/slo/defaults';
+import { createSloJob } from '../../src/slo/job';
 import { migrate } from '../../src/store/migrate';
 import { loadMigrationFiles } from '../../src/store/migration-plan';
 import { checkReadiness } from '../../src/store/readiness';
@@ -21,6 +26,7 @@ import { genaiTraces, post, statusOf } from '../helpers/otlp-client';
 const PROTO = { 'content-type': 'application/x-protobuf' };
 const JSON_TYPE = { 'content-type': 'application/json' };
 const UNAVAILABLE = 14;
+const MINUTE = 60_000;
 const files = loadMigrationFiles();
 const { log } = capturedLog();
 
@@ -212,6 +218,40 @@ describe('OTLP receiver when the server answers it cannot take rows now', () => 
       expect(await stored('evaluations', traceIds)).toBe(9);
     },
   );
+});
+
+describe('the SLO job when the server answers "not now"', () => {
+  it('TOO_MANY_SIMULTANEOUS_QUERIES while loading an SLO: the window fails, not done without it, and the next pass evaluates it', async () => {
+    const { url } = await intake();
+    const origin = lastWindowEnd(Date.now(), MINUTE) - 3 * MINUTE;
+    const { request } = genaiTraces(10, 'busy-slo', origin + 30_000);
+    const body = encodeExportRequest('traces', 'protobuf', request);
+    expect((await post(url, body, PROTO)).status).toBe(200);
+    const clock: Clock = { now: () => new Date(origin + MINUTE + 5_000) };
+    const job = createSloJob({
+      store,
+      slos: defaultSlos('busy-slo').filter((s) => s.name === 'availability'),
+      channels: [],
+      outbox: createOutbox({ store, clock, channels: () => undefined, log }),
+      log,
+    });
+    const deps = { store, clock, log, runner: 'store-failure' };
+    faulty.downAt(
+      (call) => call.tag?.startsWith('slo.availability_minutes') === true,
+      { kind: 'busy', type: 'TOO_MANY_SIMULTANEOUS_QUERIES', code: '202' },
+      1,
+    );
+    const window = { startMs: origin, endMs: origin + MINUTE };
+    expect(await runDueWindows(job, deps)).toEqual({ succeeded: 0, skipped: 0, failed: window });
+    expect(await runDueWindows(job, deps)).toEqual({ succeeded: 1, skipped: 0 });
+    const [row] = await store.query<{ n: string }>({
+      tag: 'test.slo_status',
+      sql: `SELECT count() AS n FROM {db:Identifier}.slo_status
+            WHERE model = 'busy-slo' AND evaluated_at = fromUnixTimestamp64Milli({at:Int64}, 'UTC')`,
+      params: { at: window.endMs },
+    });
+    expect(Number(row?.n)).toBe(1);
+  });
 });
 
 describe('/readyz on a store that does not answer', () => {

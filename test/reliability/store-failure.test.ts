@@ -1,9 +1,10 @@
-// Store failure at the receiver and the readiness probe: the real embedded ClickHouse behind a
-// client that fails as an unreachable server does (test/helpers/faulty-store.ts), under the real
-// receiver and writer on loopback HTTP. While the store is down nothing is acknowledged (503 +
-// Retry-After, a google.rpc.Status naming the cause's kind); what was refused and sent again is
-// stored once, even when the store went away in the middle of a flush. The whole outage, with the
-// OpenTelemetry SDK and the scheduler, is store-failure-outage.test.ts.
+// Store failure, case by case: the real embedded ClickHouse behind a client that fails as an
+// unreachable or overloaded server does (test/helpers/faulty-store.ts), under the real receiver
+// and writer on loopback HTTP. While the store fails nothing is acknowledged (503 + Retry-After,
+// a google.rpc.Status naming the cause's kind, never a 400 an exporter would drop); what was
+// refused and sent again is stored once, even when the store went away in the middle of a flush.
+// Also: the SLO job when the server says "not now", and /readyz on a store that hangs. The whole
+// outage, with the OpenTelemetry SDK and the scheduler, is store-failure-outage.test.ts.
 import { createApp } from '../../src/api/app';
 import { closeServer, listen } from '../../src/api/http-server';
 import type { Clock } from '../../src/clock';

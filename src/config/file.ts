@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { ConfigError, errorMessage } from '../errors';
 import { ingestSection } from '../ingest/settings';
 import { outboundSection } from '../outbox/allowlist';
 import { sloListSchema } from '../slo/spec';
-import { formatIssues, formatPath } from './issues';
+import { formatIssues } from './issues';
+import { readYaml } from './yaml-read';
 
 const SECTIONS = ['slos', 'drift', 'channels', 'retrain', 'ingest', 'reports', 'outbound'] as const;
 
@@ -48,16 +48,7 @@ export function emptyFileConfig(): FileConfig {
  * YAML path or line, and what was expected.
  */
 export function parseFileConfig(text: string, source: string, env: NodeJS.ProcessEnv): FileConfig {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, lineCounter });
-  if (doc.errors.length > 0) {
-    const lines = doc.errors.map((e) => {
-      const pos = lineCounter.linePos(e.pos[0]);
-      return `line ${pos.line}, column ${pos.col}: ${e.message}`;
-    });
-    throw new ConfigError(`${source}: invalid YAML:\n  ${lines.join('\n  ')}`);
-  }
-  const raw = expandEnv(doc.toJS() ?? {}, [], env);
+  const raw = readYaml(text, source, env) ?? {};
   const result = schema.safeParse(raw);
   if (!result.success) {
     throw new ConfigError(
@@ -78,27 +69,4 @@ export function loadFileConfig(path: string, env: NodeJS.ProcessEnv): FileConfig
     });
   }
   return parseFileConfig(text, `INSIGHTAGENT_CONFIG ${path}`, env);
-}
-
-const ENV_REF = /\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}/g;
-
-function expandEnv(value: unknown, path: PropertyKey[], env: NodeJS.ProcessEnv): unknown {
-  if (typeof value === 'string') {
-    return value.replace(ENV_REF, (_, name: string) => {
-      const found = env[name];
-      if (found === undefined) {
-        throw new ConfigError(
-          `INSIGHTAGENT_CONFIG: ${formatPath(path)}: environment variable ${name} is not set`,
-        );
-      }
-      return found;
-    });
-  }
-  if (Array.isArray(value)) return value.map((item, i) => expandEnv(item, [...path, i], env));
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.entries(value).map(([key, item]) => [key, expandEnv(item, [...path, key], env)]),
-    );
-  }
-  return value;
 }

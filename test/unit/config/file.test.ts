@@ -7,6 +7,19 @@ import { ConfigError } from '../../../src/errors';
 /** `${env:NAME}` as the YAML author writes it (kept out of string literals for the linter). */
 const envRef = (name: string) => `$${'{'}env:${name}}`;
 
+/** A "billion laughs" reports section: `levels` anchors, each aliasing the one before `width` times. */
+function billionLaughs(levels: number, width: number): string {
+  const lines = ['reports:', '  l0: &l0 lol'];
+  for (let i = 1; i <= levels; i++) {
+    lines.push(
+      `  l${i}: &l${i} [${Array(width)
+        .fill(`*l${i - 1}`)
+        .join(', ')}]`,
+    );
+  }
+  return lines.join('\n');
+}
+
 describe('YAML configuration', () => {
   it('defaults every section when the file is empty', () => {
     expect(parseFileConfig('', 'test.yaml', {})).toEqual(emptyFileConfig());
@@ -89,6 +102,28 @@ describe('YAML configuration', () => {
     [
       `channels:\n  - url: ${envRef('MISSING_VAR')}`,
       'channels[0].url: environment variable MISSING_VAR is not set',
+    ],
+    ['slos: &x\n  - *x\n', 'slos[0]: an alias refers to a mapping or list that contains it'],
+    ['reports: &x\n  a: *x\n', 'reports.a: an alias refers to a mapping or list that contains it'],
+    [
+      'slos: *nowhere\n',
+      'invalid YAML: Unresolved alias (the anchor must be set before the alias): nowhere',
+    ],
+    [billionLaughs(9, 9), 'invalid YAML: aliases expand to more than 1000 nodes'],
+    [
+      `slos: ${'['.repeat(100_000)}${']'.repeat(100_000)}`,
+      'line 1, column 72: nested deeper than 64 levels',
+    ],
+    [
+      ['reports:', ...Array.from({ length: 100 }, (_, i) => `${' '.repeat(i + 1)}k${i}:`)].join(
+        '\n',
+      ),
+      'line 66, column 69: nested deeper than 64 levels',
+    ],
+    ['reports:\n  a: 1\n  b: 2\n  a: 3\n', 'line 4, column 3: duplicate key "a"'],
+    [
+      `reports:\n  a: ${envRef('MISSING_VAR')}`,
+      'test.yaml: reports.a: environment variable MISSING_VAR',
     ],
   ])('refuses %j, naming the path', (text, message) => {
     expect(() => parseFileConfig(text, 'test.yaml', {})).toThrow(ConfigError);

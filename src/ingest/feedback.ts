@@ -62,7 +62,9 @@ const TS_EXPECTED = 'expected an ISO-8601 time with a zone or epoch milliseconds
 // To unix microseconds; a text that is no time is an issue here, not "absent" (which means now).
 const timestamp = z.union([z.number(), z.string()], { error: TS_EXPECTED }).transform((ts, ctx) => {
   let micros: bigint | undefined;
-  if (typeof ts === 'number') micros = BigInt(Math.round(ts * 1000));
+  // A number whose microseconds overflow (1e308 ms) is no time: BigInt(Infinity) would throw.
+  if (typeof ts === 'number')
+    micros = Number.isFinite(ts * 1000) ? BigInt(Math.round(ts * 1000)) : undefined;
   else if (/^\d{1,16}$/.test(ts)) micros = BigInt(ts) * 1000n;
   else micros = isoToMicros(ts);
   if (micros !== undefined) return micros;

@@ -151,6 +151,11 @@ describe('parseFeedback: each bad item is refused with its index and reason, the
       { ...BY_SPAN, name: 'a', value: 1, ts: NOW.getTime() - 31 * 86_400_000 },
       /^ts: older than retention \(30 d\)$/,
     ],
+    [
+      'ts in epoch ms past what a time can hold (1e308 ms)',
+      { ...BY_SPAN, name: 'a', value: 1, ts: 1e308 },
+      /^ts: expected an ISO-8601 time with a zone or epoch milliseconds$/,
+    ],
     ['not an object', 'accuracy=1', /^expected an object$/],
     ['null item', null, /^expected an object$/],
   ];

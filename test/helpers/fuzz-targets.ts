@@ -1,6 +1,7 @@
 // The fuzzed front door, in process on loopback ports over the real embedded store: the OTLP
 // receiver and the API (feedback and reference uploads) behind the real group-commit writer.
 // Records every uncaught exception and unhandled rejection while it runs, and tallies answers.
+// FUZZ_LOG_LEVEL=error shows the servers' log (the cause of a 500, for one).
 import type { Server } from 'node:http';
 import { createApp } from '../../src/api/app';
 import { closeServer, listen } from '../../src/api/http-server';
@@ -43,7 +44,7 @@ export async function startFuzzTargets(suite: string): Promise<FuzzTargets> {
   const writer = new IngestWriter({
     insert: (table, body, flushId) => insertIngestRows(store, table, body, flushId),
   });
-  const log = createLogger('silent');
+  const log = createLogger(process.env.FUZZ_LOG_LEVEL ?? 'silent');
   const settings = { ...emptyFileConfig().ingest, maxBodyBytes: FUZZ_MAX_BODY_BYTES };
   const receiver = await listen(
     createReceiver({

@@ -38,6 +38,9 @@ export interface Statement {
   signal?: AbortSignal;
 }
 
+/** The Retry-After of a 503 answered because the store is unreachable. */
+export const STORE_RETRY_AFTER_SECONDS = 5;
+
 /** The store failed: `store_unavailable` (503) when unreachable or it said "not now", else 500. */
 export class StoreError extends AppError {
   constructor(
@@ -45,7 +48,12 @@ export class StoreError extends AppError {
     message: string,
     cause?: unknown,
   ) {
-    super(code, code === 'store_query_failed' ? 500 : 503, message, { cause });
+    // An unreachable store is a 503 a client may retry; Retry-After says when, as on every
+    // other 503 of the API.
+    super(code, code === 'store_query_failed' ? 500 : 503, message, {
+      cause,
+      ...(code === 'store_unavailable' ? { retryAfterSeconds: STORE_RETRY_AFTER_SECONDS } : {}),
+    });
     this.name = 'StoreError';
   }
 }

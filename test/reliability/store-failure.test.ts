@@ -7,9 +7,10 @@
 // outage, with the OpenTelemetry SDK and the scheduler, is store-failure-outage.test.ts.
 import { createApp } from '../../src/api/app';
 import { closeServer, listen } from '../../src/api/http-server';
-import type { Clock } from '../../src/clock';
+import { type Clock, systemClock } from '../../src/clock';
 import { encodeExportRequest } from '../../src/ingest/otlp';
 import type { WriterLimits } from '../../src/ingest/writer';
+import { createModelStats } from '../../src/model-stats/service';
 import { createOutbox } from '../../src/outbox/outbox';
 import { runDueWindows } from '../../src/scheduler/run-job';
 import { lastWindowEnd } from '../../src/scheduler/windows';
@@ -18,7 +19,7 @@ import { createSloJob } from '../../src/slo/job';
 import { migrate } from '../../src/store/migrate';
 import { loadMigrationFiles } from '../../src/store/migration-plan';
 import { checkReadiness } from '../../src/store/readiness';
-import type { Store } from '../../src/store/store';
+import { STORE_RETRY_AFTER_SECONDS, type Store } from '../../src/store/store';
 import { createMetrics } from '../../src/telemetry/metrics';
 import { capturedLog, dropAndClose, startIntake } from '../helpers/faulty-stack';
 import { type FaultyStore, openFaultyStore } from '../helpers/faulty-store';
@@ -282,5 +283,31 @@ describe('/readyz on a store that does not answer', () => {
     });
     faulty.up();
     expect((await readyz()).status).toBe(200);
+  });
+});
+
+describe('a read route on a store that refuses connections', () => {
+  it('answers 503 store_unavailable with Retry-After, and 200 once the store answers', async () => {
+    const app = createApp({
+      tokens: [],
+      log,
+      metrics: createMetrics(),
+      readiness: () => checkReadiness(store, files),
+      status: async () => ({}),
+      effectiveConfig: () => ({}),
+      modelStats: createModelStats(store, systemClock),
+    });
+    const api = await listen(app, '127.0.0.1', 0);
+    cleanups.push(() => closeServer(api.server, 1_000));
+    const models = () => fetch(`http://127.0.0.1:${api.port}/api/v1/models`);
+    faulty.down({ kind: 'refused' });
+    const down = await models();
+    expect(down.status).toBe(503);
+    expect(down.headers.get('retry-after')).toBe(String(STORE_RETRY_AFTER_SECONDS));
+    expect(((await down.json()) as { error: { code: string } }).error.code).toBe(
+      'store_unavailable',
+    );
+    faulty.up();
+    expect((await models()).status).toBe(200);
   });
 });

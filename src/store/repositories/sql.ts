@@ -1,6 +1,6 @@
 import { AppError, errorMessage } from '../../errors';
 import type { ConnectionChoice } from '../connection';
-import { isNetworkError } from '../network-errors';
+import { isNetworkError, isUnavailableError } from '../network-errors';
 import { checkReadOnlySql } from '../sql-guard';
 import { StoreError } from '../store';
 import { DEFAULT_SQL_LIMITS, errorType, openSqlSession, type SqlLimits } from './sql-session';
@@ -86,8 +86,9 @@ export function openSqlRunner(
   };
 }
 
-// The caller's query failed: 400 with ClickHouse's message; the store failed: 503 or 500.
-function queryError(err: unknown, limits: SqlLimits): AppError {
+/** Returns the error a failed query answers: 400 with ClickHouse's message when the query is at
+ * fault, 503 when the store is unreachable or said "not now", else 500. */
+export function queryError(err: unknown, limits: SqlLimits): AppError {
   if (err instanceof AppError) return err;
   const type = errorType(err);
   if (type !== undefined) {
@@ -101,6 +102,9 @@ function queryError(err: unknown, limits: SqlLimits): AppError {
     const known = ERROR_CODES[type];
     if (known !== undefined)
       return new AppError(known.code, 400, `${known.lead(limits)}: ${message}`, { cause: err });
+    // The server said "not now" (too many queries, a replica without Keeper): not the query's fault.
+    if (isUnavailableError(err))
+      return new StoreError('store_unavailable', `store unavailable: ${type}: ${message}`, err);
     return new AppError('query_failed', 400, `${type}: ${message}`, { cause: err });
   }
   if (isNetworkError(err))

@@ -64,6 +64,9 @@ export function createReceiver(deps: ReceiverDeps): Express {
       requireScope(deps.tokens, 'ingest'),
       requireOtlpContentType,
       refuseOversizedBody(deps.settings.maxBodyBytes),
+      // A closed intake (startup migrations) refuses before the body is read and decoded: a
+      // storm of resends after a restart then costs no decoding.
+      (_req, _res, next) => next(deps.sink.refusal?.()),
       readBody,
       async (req, res) => {
         const encoding = encodingOf(req.headers['content-type']) ?? 'json';

@@ -2,6 +2,7 @@
 // Column by column as in migrations/0001, 0002 and 0005; omitted columns take their defaults.
 // Timestamps are DateTime64 text "<unix seconds>.<6 digits>" (see unixMicros): exact, where a
 // float of seconds would lose the last microsecond digits.
+import type { AppError } from '../errors';
 
 /** One row of `inference_requests`. */
 export interface RequestRow {
@@ -119,4 +120,6 @@ export function unixMicros(nanos: bigint): string {
  */
 export interface RowSink {
   write(rows: TableRows): Promise<void>;
+  /** Returns the error every write would get now (intake closed), before a body is read. */
+  refusal?(): AppError | undefined;
 }

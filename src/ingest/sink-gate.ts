@@ -23,13 +23,20 @@ export class SinkGate implements RowSink {
     this.opened = true;
   }
 
+  /** Returns the 503 a write gets while closed, else the sink's own refusal if it has one. */
+  refusal(): AppError | undefined {
+    if (this.opened) return this.sink.refusal?.();
+    return new AppError(
+      'ingest_not_ready',
+      503,
+      'the store schema is being prepared; retry shortly',
+      { retryAfterSeconds: 1 },
+    );
+  }
+
   /** Passes the rows to the sink once open; refuses them with 503 before. */
   write(rows: TableRows): Promise<void> {
     if (this.opened) return this.sink.write(rows);
-    return Promise.reject(
-      new AppError('ingest_not_ready', 503, 'the store schema is being prepared; retry shortly', {
-        retryAfterSeconds: 1,
-      }),
-    );
+    return Promise.reject(this.refusal());
   }
 }

@@ -9,6 +9,7 @@ import { parseTokens } from '../../../src/config/tokens';
 import { encodeExportRequest } from '../../../src/ingest/otlp';
 import { createReceiver } from '../../../src/ingest/receiver';
 import type { IngestSettings } from '../../../src/ingest/settings';
+import { SinkGate } from '../../../src/ingest/sink-gate';
 import { IngestWriter } from '../../../src/ingest/writer';
 import { migrate } from '../../../src/store/migrate';
 import { loadMigrationFiles } from '../../../src/store/migration-plan';
@@ -330,6 +331,32 @@ describe('OTLP/HTTP receiver: errors as google.rpc.Status', () => {
       authorization: `Bearer ${SECRETS.ingest}`,
     });
     expect(ingest.status).toBe(200);
+  });
+
+  it('answers 503 ingest_not_ready while the intake is closed, before reading the body', async () => {
+    const gate = new SinkGate(writer);
+    const app = createReceiver({
+      sink: gate,
+      tokens: [],
+      log: createLogger('silent'),
+      metrics,
+      settings: emptyFileConfig().ingest,
+      retentionDays: 30,
+    });
+    const listening = await listen(app, '127.0.0.1', 0);
+    servers.push(listening.server);
+    const url = `http://127.0.0.1:${listening.port}/v1/traces`;
+    // Not protobuf at all: decoded, it would be a 400; refused first, it is a 503.
+    const closed = await post(url, Buffer.from('not protobuf'), PROTO);
+    expectStatus(closed, 503, 14, 'application/x-protobuf');
+    expect(closed.headers.get('retry-after')).toBe('1');
+    gate.open();
+    expectStatus(
+      await post(url, Buffer.from('not protobuf'), PROTO),
+      400,
+      3,
+      'application/x-protobuf',
+    );
   });
 
   it('answers 404 off the OTLP paths and 405 for another method', async () => {

@@ -14,12 +14,14 @@ describe('SinkGate', () => {
     const gate = new SinkGate(sink);
     const rows = emptyRows();
 
+    expect(gate.refusal()).toMatchObject({ code: 'ingest_not_ready', status: 503 });
     const refused = await rejection(gate.write(rows), AppError);
     expect(refused).toMatchObject({ code: 'ingest_not_ready', status: 503, retryAfterSeconds: 1 });
     expect(gate.isOpen).toBe(false);
     expect(received).toEqual([]);
 
     gate.open();
+    expect(gate.refusal()).toBeUndefined();
     await gate.write(rows);
     expect(gate.isOpen).toBe(true);
     expect(received).toEqual([rows]);

@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { createServer, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { clientErrorAnswer } from './client-error';
 
 /** A listening HTTP server and the port it got (useful when asked for port 0). */
 export interface Listening {
@@ -9,7 +10,10 @@ export interface Listening {
   port: number;
 }
 
-/** Starts an HTTP server on host:port; rejects with the listen error (e.g. EADDRINUSE). */
+/**
+ * Starts an HTTP server on host:port; rejects with the listen error (e.g. EADDRINUSE). A request
+ * the HTTP parser refuses (headers too large, malformed) is answered with a JSON error body.
+ */
 export async function listen(
   handler: RequestListener,
   host: string,
@@ -17,6 +21,14 @@ export async function listen(
 ): Promise<Listening> {
   const server = createServer(handler);
   server.keepAliveTimeout = 65_000;
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    const answer = clientErrorAnswer(err);
+    // As node's default handler: never write into a response whose headers already left.
+    const inProgress = (socket as { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+    if (answer !== undefined && socket.writable && inProgress?.headersSent !== true)
+      socket.end(answer);
+    else socket.destroy();
+  });
   server.listen(port, host);
   await Promise.race([
     once(server, 'listening'),

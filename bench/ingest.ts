@@ -6,12 +6,13 @@
 // server's peak RSS, whether every acknowledged span is stored, and the ratio to the baseline.
 // Run: npm run bench:ingest -- [seconds per phase, default 20] [offered spans/s, default 25000,5000]
 // Prints one JSON line per figure.
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { freePort } from '../test/helpers/net';
+import { waitReady } from './serve-ready';
 
 const ROOT = path.join(__dirname, '..');
 const REGISTER = path.join(__dirname, 'ts-register.js');
@@ -28,20 +29,6 @@ async function child(script: string, args: string[]): Promise<Record<string, unk
   const line = stdout.trim().split('\n').at(-1) ?? '{}';
   console.log(line);
   return JSON.parse(line) as Record<string, unknown>;
-}
-
-async function waitReady(base: string, server: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    if (server.exitCode !== null) throw new Error(`serve exited with ${server.exitCode}`);
-    try {
-      if ((await fetch(`${base}/readyz`)).status === 200) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error('serve did not become ready within 30 s');
 }
 
 // Peak resident set size of a process, from the kernel's high-water mark.

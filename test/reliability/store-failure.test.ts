@@ -256,20 +256,27 @@ describe('the SLO job when the server answers "not now"', () => {
   });
 });
 
+// The API over the faulty store, with its probes and the model routes; returns its base URL.
+async function startApi(): Promise<string> {
+  const app = createApp({
+    tokens: [],
+    log,
+    metrics: createMetrics(),
+    readiness: () => checkReadiness(store, files),
+    status: async () => ({}),
+    effectiveConfig: () => ({}),
+    modelStats: createModelStats(store, systemClock),
+  });
+  const api = await listen(app, '127.0.0.1', 0);
+  cleanups.push(() => closeServer(api.server, 1_000));
+  return `http://127.0.0.1:${api.port}`;
+}
+
 describe('/readyz on a store that does not answer', () => {
   it('reports the store unreachable within its bound, and ready once it answers', async () => {
-    const app = createApp({
-      tokens: [],
-      log,
-      metrics: createMetrics(),
-      readiness: () => checkReadiness(store, files),
-      status: async () => ({}),
-      effectiveConfig: () => ({}),
-    });
-    const api = await listen(app, '127.0.0.1', 0);
-    cleanups.push(() => closeServer(api.server, 1_000));
+    const base = await startApi();
     const readyz = async () => {
-      const res = await fetch(`http://127.0.0.1:${api.port}/readyz`);
+      const res = await fetch(`${base}/readyz`);
       return { status: res.status, body: await res.json() };
     };
     // A store that answers only after 10 s: as good as down for a probe.
@@ -288,18 +295,8 @@ describe('/readyz on a store that does not answer', () => {
 
 describe('a read route on a store that refuses connections', () => {
   it('answers 503 store_unavailable with Retry-After, and 200 once the store answers', async () => {
-    const app = createApp({
-      tokens: [],
-      log,
-      metrics: createMetrics(),
-      readiness: () => checkReadiness(store, files),
-      status: async () => ({}),
-      effectiveConfig: () => ({}),
-      modelStats: createModelStats(store, systemClock),
-    });
-    const api = await listen(app, '127.0.0.1', 0);
-    cleanups.push(() => closeServer(api.server, 1_000));
-    const models = () => fetch(`http://127.0.0.1:${api.port}/api/v1/models`);
+    const base = await startApi();
+    const models = () => fetch(`${base}/api/v1/models`);
     faulty.down({ kind: 'refused' });
     const down = await models();
     expect(down.status).toBe(503);

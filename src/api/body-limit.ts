@@ -5,7 +5,12 @@
 // is kept). `Connection: close` was tried: node resets the socket right after the answer, and a
 // client still sending got EPIPE instead of the 413 (2 of 3 OTLP paths in the first run).
 import type { IncomingMessage } from 'node:http';
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import express, {
+  type NextFunction,
+  type Request,
+  type RequestHandler,
+  type Response,
+} from 'express';
 import { AppError } from '../errors';
 
 /** Returns the 413 for a body over `limit` bytes (`declared`: its Content-Length, when known). */
@@ -40,4 +45,12 @@ export function refuseOversizedBody(
     const max = typeof limit === 'number' ? limit : limit(req);
     next(max === undefined ? undefined : declaredTooLarge(req, max));
   };
+}
+
+/** Returns the pair every JSON route uses: the declared-size check, then express.json at `limit`. */
+export function limitedJson(
+  limit: number,
+  options: Omit<NonNullable<Parameters<typeof express.json>[0]>, 'limit'> = {},
+): RequestHandler[] {
+  return [refuseOversizedBody(limit), express.json({ ...options, limit })];
 }

@@ -111,6 +111,14 @@ export async function runServe(
     retentionDays: env.retention.rawDays,
   });
 
+  // One model-stats and insight-report service, for the API and the daily report job alike.
+  const stats = createModelStats(store, systemClock);
+  const insightReports = createInsightReports({
+    store,
+    stats,
+    clock: systemClock,
+    config: reports,
+  });
   const app = createApp({
     tokens: env.tokens,
     log,
@@ -125,7 +133,7 @@ export async function runServe(
     effectiveConfig: () => redactedConfig(env, file),
     ...(options.roles.has('api')
       ? {
-          modelStats: createModelStats(store, systemClock),
+          modelStats: stats,
           feedback: {
             sink: intake,
             clock: systemClock,
@@ -138,12 +146,7 @@ export async function runServe(
           alerts: (query) => listAlerts(store, query),
           retrainTriggers: (query) => listRetrainTriggers(store, query),
           drift: { store, monitors: drift, clock: systemClock },
-          reports: createInsightReports({
-            store,
-            stats: createModelStats(store, systemClock),
-            clock: systemClock,
-            config: reports,
-          }),
+          reports: insightReports,
           ...(sql === undefined ? {} : { sql }),
         }
       : {}),
@@ -215,9 +218,8 @@ export async function runServe(
       },
     });
     // Yesterday's insight reports, to the Slack channels the reports: config names.
-    const stats = createModelStats(store, systemClock);
     const dailyReports = createDailyReportJob({
-      reports: createInsightReports({ store, stats, clock: systemClock, config: reports }),
+      reports: insightReports,
       config: reports,
       models: () => stats.models(),
       channels,

@@ -221,7 +221,11 @@ export class IngestWriter implements RowSink {
     for (const entry of entries) {
       for (const table of tables) {
         const body = entry.bodies[table];
-        if (body !== undefined) memory.set(bodyDigest(table, body), forgetAt);
+        if (body === undefined) continue;
+        // Re-inserted, not updated in place: the map stays in expiry order for the sweep above.
+        const digest = bodyDigest(table, body);
+        memory.delete(digest);
+        memory.set(digest, forgetAt);
       }
     }
     for (const digest of memory.keys()) {

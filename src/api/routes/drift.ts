@@ -16,7 +16,7 @@ import { AppError } from '../../errors';
 import { parseTime, timeParam } from '../../model-stats/window';
 import type { Store } from '../../store/store';
 import { parseBody } from '../body';
-import { refuseOversizedBody } from '../body-limit';
+import { limitedJson, refuseOversizedBody } from '../body-limit';
 import { requireScope } from '../middleware/auth';
 import { parseQuery } from '../query';
 
@@ -143,11 +143,7 @@ export function driftRoutes(tokens: readonly ApiToken[], deps: DriftApiDeps): Ro
       .send(renderDriftHtml(json));
   });
 
-  const runBodyLimit = [
-    refuseOversizedBody(JSON_BODY_BYTES),
-    express.json({ limit: JSON_BODY_BYTES }),
-  ];
-  router.post('/api/v1/drift/run', admin, ...runBodyLimit, async (req, res) => {
+  router.post('/api/v1/drift/run', admin, ...limitedJson(JSON_BODY_BYTES), async (req, res) => {
     // No body at all reads as {}, so the 400 names the missing fields.
     const body = parseBody(runBody, req.body ?? {});
     const stored = await drift.run({

@@ -1,9 +1,9 @@
-import express, { Router } from 'express';
+import { Router } from 'express';
 import type { Clock } from '../../clock';
 import type { ApiToken } from '../../config/tokens';
 import { type FeedbackOptions, parseFeedback } from '../../ingest/feedback';
 import { emptyRows, type RowSink } from '../../ingest/rows';
-import { refuseOversizedBody } from '../body-limit';
+import { limitedJson } from '../body-limit';
 import { requireScope } from '../middleware/auth';
 
 /** What POST /api/v1/feedback needs: where rows go, the clock, retention and score ranges. */
@@ -28,13 +28,11 @@ export function feedbackRoutes(tokens: readonly ApiToken[], deps: FeedbackDeps):
   router.post(
     '/api/v1/feedback',
     requireScope(tokens, 'ingest'),
-    refuseOversizedBody(deps.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES),
     // Any content type is read as JSON (curl -d sends form-urlencoded); primitives reach
     // parseFeedback, which says what was expected.
-    express.json({
+    ...limitedJson(deps.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, {
       type: () => true,
       strict: false,
-      limit: deps.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     }),
     async (req, res) => {
       // body-parser turns an empty body into {}; an empty body is not one empty item.

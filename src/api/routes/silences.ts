@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import express, { Router } from 'express';
+import { Router } from 'express';
 import { parseSilenceBody } from '../../alerts/silences';
 import type { Clock } from '../../clock';
 import type { ApiToken } from '../../config/tokens';
 import { AppError } from '../../errors';
 import type { SilenceRepository, StoredSilence } from '../../store/repositories/silences';
-import { refuseOversizedBody } from '../body-limit';
+import { limitedJson } from '../body-limit';
 import { requireScope } from '../middleware/auth';
 
 /** What the silence routes need: the stored silences and the clock. */
@@ -56,8 +56,7 @@ export function silenceRoutes(tokens: readonly ApiToken[], deps: SilenceDeps): R
   router.post(
     '/api/v1/silences',
     requireScope(tokens, 'admin'),
-    refuseOversizedBody(64 * 1024),
-    express.json({ type: () => true, strict: false, limit: 64 * 1024 }),
+    ...limitedJson(64 * 1024, { type: () => true, strict: false }),
     async (req, res) => {
       const now = deps.clock.now();
       const body = parseSilenceBody(req.body, now);

@@ -1,10 +1,10 @@
-import express, { Router } from 'express';
+import { Router } from 'express';
 import { z } from 'zod';
 import type { ApiToken } from '../../config/tokens';
 import { renderSqlResult, SQL_FORMATS } from '../../sql/render';
 import type { SqlRunner } from '../../store/repositories/sql';
 import { parseBody } from '../body';
-import { refuseOversizedBody } from '../body-limit';
+import { limitedJson } from '../body-limit';
 import { requireScope } from '../middleware/auth';
 
 /** Largest query text accepted, in characters. */
@@ -27,8 +27,7 @@ export function sqlRoutes(tokens: readonly ApiToken[], runner: SqlRunner): Route
   router.post(
     '/api/v1/sql',
     requireScope(tokens, 'admin'),
-    refuseOversizedBody(MAX_QUERY_CHARS * 4),
-    express.json({ type: () => true, strict: false, limit: MAX_QUERY_CHARS * 4 }),
+    ...limitedJson(MAX_QUERY_CHARS * 4, { type: () => true, strict: false }),
     async (req, res) => {
       const { query, format } = parseBody(sqlBody, req.body);
       // A caller that hangs up stops waiting for its answer.

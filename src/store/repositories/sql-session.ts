@@ -3,15 +3,14 @@
 // given; the statement check (sql-guard) is the runner's (sql.ts), in front of this.
 import {
   type ClickHouseClient,
-  type ClickHouseClientConfigOptions,
   ClickHouseLogLevel,
   type ClickHouseSettings,
   createClient,
 } from '@clickhouse/client';
-import { createChdbConnection } from 'chdb/connection';
 import { AppError, errorMessage } from '../../errors';
 import { quoteIdentifier } from '../cluster-ddl';
 import type { ConnectionChoice } from '../connection';
+import { openEmbeddedClient } from '../open';
 import { StoreError } from '../store';
 
 /** The fixed limits of every query run by the SQL endpoint. */
@@ -75,13 +74,13 @@ export function openSqlSession(choice: ConnectionChoice, limits: SqlLimits): Sql
   const settings = sqlSettings(limits);
   if (choice.kind === 'server') return serverSession(choice, settings);
   // Fails now when another process owns the directory, so the CLI can go over HTTP instead.
-  let client: ClickHouseClient | undefined = embedded(choice.path);
+  let client: ClickHouseClient | undefined = openEmbeddedClient(choice.path).client;
   let ready: Promise<ClickHouseClient> | undefined;
   let closed = false;
   const current = () => {
     if (closed) throw new StoreError('store_unavailable', 'the SQL session is closed');
     if (ready === undefined) {
-      client ??= embedded(choice.path);
+      client ??= openEmbeddedClient(choice.path).client;
       ready = prepare(client, settings, choice.database).catch((err) => {
         ready = undefined;
         throw err;
@@ -174,23 +173,6 @@ async function prepare(
     }
   }
   return client;
-}
-
-function embedded(path: string): ClickHouseClient {
-  try {
-    const connection = createChdbConnection({ path });
-    // Same cast as open.ts: chDB's Connection type is @clickhouse/client-common's own copy.
-    return createClient({
-      connection: connection as unknown as ClickHouseClientConfigOptions['connection'],
-    });
-  } catch (err) {
-    throw new StoreError(
-      'store_locked',
-      `cannot open the embedded store at ${path}: ${errorMessage(err)}. Another process (a running ` +
-        '"insightagent serve"?) owns it: query that server over HTTP instead (POST /api/v1/sql).',
-      err,
-    );
-  }
 }
 
 // Server: every request carries the settings (readonly last, so the ones before it are applied

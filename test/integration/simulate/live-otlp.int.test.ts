@@ -3,6 +3,7 @@
 // embedded store underneath. What is stored is what outcomeRows describes for the same outcomes.
 // The simulator runs as its own process (the built dist/, see clients/live-client.js).
 import { join } from 'node:path';
+import type { EvaluationRow, RequestRow } from '../../../src/ingest/rows';
 import type { LiveProgress } from '../../../src/simulate/live-context';
 import { outcomeRows } from '../../../src/simulate/rows';
 import { simulateRun } from '../../../src/simulate/run';
@@ -21,43 +22,9 @@ const scenario: Scenario = withRate(
   20,
 );
 
-interface StoredRequest {
-  ts: string;
-  model: string;
-  model_version: string;
-  provider: string;
-  service: string;
-  operation: string;
-  request_type: string;
-  trace_id: string;
-  span_id: string;
-  response_id: string;
-  status: string;
-  error_type: string;
-  latency_ms: number;
-  ttft_ms: number | null;
-  queue_ms: number | null;
-  batch_size: number | null;
-  input_tokens: number | null;
-  output_tokens: number | null;
-  cache_hit: boolean | null;
-  features_num: Record<string, number>;
-  features_cat: Record<string, string>;
-  attributes: Record<string, string>;
-}
-
-interface StoredEvaluation {
-  ts: string;
-  model: string;
-  model_version: string;
-  trace_id: string;
-  span_id: string;
-  response_id: string;
-  name: string;
-  value: number | null;
-  label: string;
-  evaluator: string;
-}
+// Stored rows, every column (ts as text).
+type StoredRequest = RequestRow;
+type StoredEvaluation = EvaluationRow;
 
 let stack: LiveStack;
 let progress: LiveProgress;
